@@ -1,0 +1,2 @@
+export * from './avro-schema.js';
+export * from './event-schemas.js';

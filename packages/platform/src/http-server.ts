@@ -1,0 +1,38 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { randomUUID } from 'node:crypto';
+import { installErrorHandling } from './http-errors.js';
+
+export type HttpServerOptions = {
+  logger: Logger;
+  /** Largest accepted request body; larger ones get 413. */
+  bodyLimit?: number;
+};
+
+/**
+ * A Fastify instance with the conventions every service shares: request ids taken
+ * from `x-request-id` or generated, problem+json errors, no unknown-field stripping
+ * (schemas reject unknown fields instead of silently dropping them).
+ */
+export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: opts.logger as FastifyBaseLogger,
+    bodyLimit: opts.bodyLimit ?? 256 * 1024,
+    // one line per request is written by the onResponse hook below, with the outcome
+    logController: new LogController({ disableRequestLogging: true }),
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  installErrorHandling(app);
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.url.startsWith('/health') || req.url === '/metrics') return;
+    req.log.info(
+      { event: 'http.request', method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request completed',
+    );
+  });
+  return app;
+}

@@ -1,0 +1,23 @@
+import { createPool, createRuntime, exitOnStartupError, installShutdown, pgCheck } from '@orderflow/platform';
+import { buildApp } from './app.js';
+import { configSpec } from './config.js';
+
+const SERVICE = 'command';
+
+async function main() {
+  const { config, logger, metrics, tracing } = createRuntime(SERVICE, configSpec);
+  const pool = createPool(config.DATABASE_URL, logger, { name: SERVICE, max: 20 });
+  const shutdown = installShutdown(
+    logger,
+    () => [
+      { name: 'http', close: () => app.close() },
+      { name: 'postgres', close: () => pool.end() },
+      { name: 'tracing', close: () => tracing.shutdown() },
+    ],
+    config.SHUTDOWN_TIMEOUT_MS,
+  );
+  const app = await buildApp({ logger, metrics, checks: [pgCheck(pool)], isShuttingDown: shutdown.isShuttingDown });
+  await app.listen({ host: '0.0.0.0', port: config.HTTP_PORT });
+}
+
+main().catch((e: unknown) => exitOnStartupError(SERVICE, undefined, e));

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { baseConfigShape, brokerList, httpUrl, port, postgresUrl, redisUrl } from '@orderflow/platform';
+
+/** Every key is an environment variable the projection service reads. */
+export const configSpec = z.object({
+  ...baseConfigShape,
+  HTTP_PORT: port(8082),
+  DATABASE_URL: postgresUrl(),
+  REDIS_URL: redisUrl(),
+  KAFKA_BROKERS: brokerList(),
+  SCHEMA_REGISTRY_URL: httpUrl(),
+});
+
+export type Config = z.infer<typeof configSpec>;

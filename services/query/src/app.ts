@@ -1,0 +1,16 @@
+import type { FastifyInstance } from 'fastify';
+import { createHttpServer, opsRoutes, type HealthCheck, type Logger, type MetricsRegistry } from '@orderflow/platform';
+
+export type AppDeps = {
+  logger: Logger;
+  metrics: MetricsRegistry;
+  checks: readonly HealthCheck[];
+  isShuttingDown?: () => boolean;
+};
+
+/** Returns an unstarted server: tests call `inject()` or `listen()` themselves. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = createHttpServer({ logger: deps.logger });
+  await app.register(opsRoutes, { checks: deps.checks, registry: deps.metrics, isShuttingDown: deps.isShuttingDown });
+  return app;
+}
