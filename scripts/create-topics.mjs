@@ -6,7 +6,8 @@ import { Kafka, logLevel } from 'kafkajs';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const partitions = Number(process.env.KAFKA_TOPIC_PARTITIONS ?? 6);
-const eventTopics = ['orders.events', 'inventory.events', 'payments.events', 'shipments.events'];
+const prefix = process.env.KAFKA_TOPIC_PREFIX ?? '';
+const eventTopics = ['orders.events', 'inventory.events', 'payments.events', 'shipments.events'].map((t) => prefix + t);
 const consumerGroups = ['projection', 'saga'];
 
 export const topicList = () => [

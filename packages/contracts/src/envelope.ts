@@ -74,3 +74,6 @@ export const topicOf: Readonly<Record<StreamType, string>> = {
 };
 
 export const dlqTopicOf = (topic: string, consumerGroup: string): string => `${topic}.${consumerGroup}.dlq`;
+
+/** Topic of a stream type under an optional prefix (tests isolate their topics with one). */
+export const topicName = (streamType: StreamType, prefix = ''): string => `${prefix}${topicOf[streamType]}`;

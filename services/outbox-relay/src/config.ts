@@ -8,6 +8,8 @@ export const configSpec = z.object({
   DATABASE_URL: postgresUrl(),
   KAFKA_BROKERS: brokerList(),
   SCHEMA_REGISTRY_URL: httpUrl(),
+  // isolates a test run's topics from a running system's on the same broker
+  KAFKA_TOPIC_PREFIX: z.string().regex(/^[\w.-]*$/).default(''),
 });
 
 export type Config = z.infer<typeof configSpec>;
