@@ -10,8 +10,10 @@ tier=${1:-all}
 export NODE_ENV=test
 export DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/orderflow_test}
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
-export KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:9092}
-export SCHEMA_REGISTRY_URL=${SCHEMA_REGISTRY_URL:-http://127.0.0.1:8091/apis/ccompat/v7}
+# PORT_OFFSET runs the suite on a shifted copy of the infrastructure (see scripts/stack.sh)
+export PORT_OFFSET=${PORT_OFFSET:-0}
+export KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:$((9092 + PORT_OFFSET))}
+export SCHEMA_REGISTRY_URL=${SCHEMA_REGISTRY_URL:-http://127.0.0.1:$((8091 + PORT_OFFSET))/apis/ccompat/v7}
 
 if [ ! -d node_modules/kafkajs ]; then
   echo "[test] installing npm dependencies"
