@@ -100,6 +100,8 @@ describe('make start / make stop', { timeout: 900_000 }, () => {
 
       const down = await stack('down');
       assert.equal(down.code, 0, down.stderr);
+      // every process stopped on SIGTERM by itself; none needed SIGKILL
+      assert.doesNotMatch(down.stdout, /killing it/, down.stdout);
       await assertAllStopped(pids);
     }
   });
