@@ -97,13 +97,14 @@ export type Problem = {
 
 export function toProblem(e: AppError, instance?: string): Problem {
   const status = httpStatusOf[e.kind];
+  // details first: a detail never overrides the standard members (status above all)
   return {
+    ...(e.details ?? {}),
     type: `https://orderflow.dev/problems/${e.code.toLowerCase().replaceAll('_', '-')}`,
     title: e.kind.replaceAll('_', ' '),
     status,
     code: e.code,
     detail: e.message,
     ...(instance ? { instance } : {}),
-    ...(e.details ?? {}),
   };
 }

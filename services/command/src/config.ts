@@ -1,12 +1,29 @@
 import { z } from 'zod';
 import { baseConfigShape, port, postgresUrl } from '@orderflow/platform';
 
+const nonNegativeInt = (fallback: number, max: number) => z.coerce.number().int().min(0).max(max).default(fallback);
+const rate = (fallback: number) => z.coerce.number().min(0).max(1).default(fallback);
+
 /** Every key is an environment variable the command service reads. */
 export const configSpec = z.object({
   ...baseConfigShape,
   HTTP_PORT: port(8080),
   GRPC_PORT: port(50051),
   DATABASE_URL: postgresUrl(),
+  PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
+  /** Events per stream between snapshots; 0 turns snapshots off. */
+  SNAPSHOT_EVERY: nonNegativeInt(50, 100_000),
+  /** Fresh attempts after an optimistic-concurrency conflict before answering 409 / ABORTED. */
+  COMMAND_MAX_RETRIES: nonNegativeInt(5, 50),
+  /** The simulated payment gateway: authorizations above this many minor units are declined. */
+  PAYMENT_AMOUNT_LIMIT: nonNegativeInt(1_000_000, Number.MAX_SAFE_INTEGER),
+  GATEWAY_LATENCY_MS: nonNegativeInt(0, 60_000),
+  GATEWAY_ERROR_RATE: rate(0),
+  GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(2_000),
+  /** The simulated shipping carrier. */
+  CARRIER_LATENCY_MS: nonNegativeInt(0, 60_000),
+  CARRIER_ERROR_RATE: rate(0),
+  CARRIER_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(2_000),
 });
 
 export type Config = z.infer<typeof configSpec>;

@@ -126,7 +126,7 @@ function requireOrder(state: OrderState, orderId: string): Order {
 }
 
 const refuse = (code: string, order: Order, message: string) =>
-  precondition(code, `order ${order.orderId} ${message}`, { orderId: order.orderId, status: order.status });
+  precondition(code, `order ${order.orderId} ${message}`, { orderId: order.orderId, orderStatus: order.status });
 
 /** Items change only while the order is pending and unpaid. */
 function requireEditable(order: Order): void {

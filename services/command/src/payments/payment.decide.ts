@@ -79,7 +79,7 @@ function requirePayment(state: PaymentState, paymentId: string): Payment {
 }
 
 const refuse = (code: string, payment: Payment, message: string) =>
-  precondition(code, `payment ${payment.paymentId} ${message}`, { paymentId: payment.paymentId, status: payment.status });
+  precondition(code, `payment ${payment.paymentId} ${message}`, { paymentId: payment.paymentId, paymentStatus: payment.status });
 
 const factsOf = (p: Payment, amount: number, now: Date) => ({
   paymentId: p.paymentId,

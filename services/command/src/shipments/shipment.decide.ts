@@ -84,7 +84,7 @@ function create({ data, metadata }: CreateShipment, state: ShipmentState): Shipm
   }
   const label = requireLabel(data.label);
   if (state.status !== 'none') {
-    throw precondition('SHIPMENT_ALREADY_EXISTS', `shipment ${shipmentId} already exists`, { shipmentId, status: state.status });
+    throw precondition('SHIPMENT_ALREADY_EXISTS', `shipment ${shipmentId} already exists`, { shipmentId, shipmentStatus: state.status });
   }
   const facts = { shipmentId, orderId, occurredAt: metadata.now.toISOString() };
   if (label.outcome === 'rejected') return [{ type: 'ShipmentRejected', data: { ...facts, code: label.code, reason: label.reason } }];

@@ -1,0 +1,137 @@
+import type { DomainEvent } from '@orderflow/contracts';
+import { aggregateStream, saveSnapshotIfDue } from '@orderflow/event-store';
+import { streamIdOfAggregate, versionedDecider, type AggregateKind, type Versioned } from './aggregates.js';
+import { eventMetadataOf, type CommandContext } from './command-context.js';
+import { commandResponse, type CommandResponse, type CommandResult } from './command-response.js';
+import { retryOnConflict, snapshotPolicy, storedReplay, type CommandRuntime } from './command-runtime.js';
+
+/** One stream's part of a multi-stream command, decided against the state read. */
+export type StreamDecision<S, E> = Readonly<{
+  aggregateId: string;
+  streamId: string;
+  expectedVersion: number;
+  snapshotVersion: number | null;
+  state: Versioned<S>;
+  events: readonly E[];
+}>;
+
+export type MultiStreamCommand<S, C, E extends DomainEvent> = Readonly<{
+  kind: AggregateKind<S, C, E>;
+  /** Names the whole command in its response (the order, for inventory commands). */
+  aggregateId: string;
+  /** The metrics name of the command. */
+  type: string;
+  targets: readonly Readonly<{ aggregateId: string; command: C }>[];
+  /** A stream in this state is left out without deciding. */
+  skip?: (state: S) => boolean;
+  /**
+   * Sees every stream's decision before anything is written and returns those to write:
+   * the place for all-or-nothing rules.
+   */
+  settle?: (decisions: readonly StreamDecision<S, E>[]) => readonly StreamDecision<S, E>[];
+}>;
+
+/**
+ * A command spanning several streams of one aggregate type, written in one transaction
+ * (the store's multi-stream append, each stream at the version read) under one
+ * idempotency key. A conflict on any stream retries the whole command from fresh reads.
+ */
+export async function runMultiStreamCommand<S, C, E extends DomainEvent>(
+  rt: CommandRuntime,
+  target: MultiStreamCommand<S, C, E>,
+  ctx: CommandContext,
+): Promise<CommandResult> {
+  return retryOnConflict(rt, target.type, ctx, () => attempt(rt, target, ctx));
+}
+
+async function attempt<S, C, E extends DomainEvent>(
+  rt: CommandRuntime,
+  target: MultiStreamCommand<S, C, E>,
+  ctx: CommandContext,
+): Promise<CommandResult> {
+  let decisions: StreamDecision<S, E>[];
+  try {
+    decisions = await Promise.all(target.targets.map((t) => decideOne(rt, target, t.aggregateId, t.command)));
+  } catch (error) {
+    // A replayed command may be refused by the state it produced itself: answer it as a replay.
+    const replay = await storedReplay(rt, ctx);
+    if (replay !== null) return replay;
+    throw error;
+  }
+  const toWrite = (target.settle ?? ((all) => all))(decisions).filter((d) => d.events.length > 0);
+  if (toWrite.length === 0) {
+    return (await storedReplay(rt, ctx)) ?? { response: commandResponse(ctx, target.aggregateId, 0, []), replayed: false };
+  }
+  const response = commandResponse(
+    ctx,
+    target.aggregateId,
+    0,
+    toWrite.map((d) => ({
+      streamId: d.streamId,
+      aggregateId: d.aggregateId,
+      version: d.expectedVersion + d.events.length,
+      events: d.events.map((e) => e.type),
+    })),
+  );
+  const metadata = eventMetadataOf(ctx);
+  const appended = await rt.store.appendToStreams(
+    toWrite.map((d) => ({
+      streamId: d.streamId,
+      streamType: target.kind.streamType,
+      expectedVersion: d.expectedVersion,
+      events: d.events.map((e) => ({ type: e.type, data: e.data, metadata })),
+    })),
+    ctx.idempotencyKey === null ? {} : { idempotency: { key: ctx.idempotencyKey, requestHash: ctx.requestHash, response } },
+  );
+  if (appended.status === 'duplicate') return { response: appended.response as CommandResponse, replayed: true };
+  await saveSnapshots(rt, target.kind, toWrite);
+  return { response, replayed: false };
+}
+
+async function decideOne<S, C, E extends DomainEvent>(
+  rt: CommandRuntime,
+  target: MultiStreamCommand<S, C, E>,
+  aggregateId: string,
+  command: C,
+): Promise<StreamDecision<S, E>> {
+  const streamId = streamIdOfAggregate(target.kind, aggregateId);
+  const decider = versionedDecider(target.kind, streamId);
+  const snapshot = snapshotPolicy(rt, target.kind);
+  const loaded = await aggregateStream(rt.store, {
+    streamId,
+    evolve: decider.evolve,
+    initialState: decider.initialState,
+    ...(snapshot === undefined ? {} : { snapshot }),
+  });
+  const skipped = target.skip?.(loaded.state.state) ?? false;
+  return {
+    aggregateId,
+    streamId,
+    expectedVersion: loaded.streamVersion,
+    snapshotVersion: loaded.snapshotVersion,
+    state: loaded.state,
+    events: skipped ? [] : decider.decide(command, loaded.state),
+  };
+}
+
+/** After the commit, and never failing the command: a snapshot is a cache of the stream. */
+async function saveSnapshots<S, C, E extends DomainEvent>(
+  rt: CommandRuntime,
+  kind: AggregateKind<S, C, E>,
+  written: readonly StreamDecision<S, E>[],
+): Promise<void> {
+  const snapshot = snapshotPolicy(rt, kind);
+  if (snapshot === undefined) return;
+  const decider = versionedDecider(kind, '');
+  await Promise.all(
+    written.map((d) =>
+      saveSnapshotIfDue(rt.store, {
+        streamId: d.streamId,
+        state: d.events.reduce(decider.evolve, d.state),
+        streamVersion: d.expectedVersion + d.events.length,
+        snapshotVersion: d.snapshotVersion,
+        snapshot,
+      }).catch(rt.onSnapshotError),
+    ),
+  );
+}
