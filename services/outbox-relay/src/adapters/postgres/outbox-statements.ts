@@ -1,0 +1,94 @@
+import type { EventMetadata } from '@orderflow/contracts';
+import type pg from 'pg';
+import type { OutboxEvent, ParkedEvent } from '../../relay/outbox-event.js';
+
+type Queryable = Pick<pg.ClientBase, 'query'>;
+
+type OutboxRow = {
+  outbox_id: string;
+  global_position: string;
+  stream_id: string;
+  stream_type: string | null;
+  stream_version: number | null;
+  event_id: string | null;
+  event_type: string | null;
+  schema_version: number | null;
+  data: object | null;
+  metadata: EventMetadata | null;
+  recorded_at: Date | null;
+};
+
+function toOutboxEvent(row: OutboxRow): OutboxEvent {
+  // an outbox row whose event is gone cannot be published; the relay parks it
+  if (row.event_id === null || row.event_type === null || row.stream_type === null) {
+    return { outboxId: row.outbox_id, globalPosition: BigInt(row.global_position), streamId: row.stream_id, event: null };
+  }
+  return {
+    outboxId: row.outbox_id,
+    globalPosition: BigInt(row.global_position),
+    streamId: row.stream_id,
+    event: {
+      eventId: row.event_id,
+      type: row.event_type,
+      data: row.data ?? {},
+      streamId: row.stream_id,
+      streamType: row.stream_type,
+      streamVersion: row.stream_version ?? 0,
+      globalPosition: BigInt(row.global_position),
+      schemaVersion: row.schema_version ?? 1,
+      metadata: row.metadata ?? { correlationId: '', causationId: null },
+      recordedAt: row.recorded_at ?? new Date(0),
+    },
+  };
+}
+
+/**
+ * The oldest rows of one partition, in outbox order. Within a stream outbox ids follow
+ * stream versions (appends to a stream serialise on its row until commit).
+ */
+export async function selectOutboxBatch(db: Queryable, partition: number, limit: number): Promise<OutboxEvent[]> {
+  const { rows } = await db.query<OutboxRow>(
+    `SELECT o.id::text AS outbox_id, o.global_position::text AS global_position, o.stream_id,
+            e.stream_type, e.stream_version, e.event_id::text AS event_id, e.event_type,
+            e.schema_version, e.data, e.metadata, e.recorded_at
+     FROM outbox o
+     LEFT JOIN events e ON e.global_position = o.global_position
+     WHERE o.partition = $1
+     ORDER BY o.id
+     LIMIT $2`,
+    [partition, limit],
+  );
+  return rows.map(toOutboxEvent);
+}
+
+/**
+ * Deletes the published rows and moves the parked ones to `outbox_parked`, in one
+ * statement: a parked row is never both parked and still queued.
+ */
+export async function completeOutboxBatch(
+  db: Queryable,
+  publishedIds: readonly string[],
+  parked: readonly ParkedEvent[],
+): Promise<number> {
+  const { rowCount } = await db.query(
+    `WITH parked AS (
+       INSERT INTO outbox_parked (outbox_id, global_position, stream_id, partition, created_at, reason, error)
+       SELECT o.id, o.global_position, o.stream_id, o.partition, o.created_at, p.reason, p.error
+       FROM unnest($2::bigint[], $3::text[], $4::text[]) AS p (id, reason, error)
+       JOIN outbox o ON o.id = p.id
+       ON CONFLICT (outbox_id) DO NOTHING
+     )
+     DELETE FROM outbox WHERE id = ANY($1::bigint[]) OR id = ANY($2::bigint[])`,
+    [publishedIds, parked.map((p) => p.outboxId), parked.map((p) => p.reason), parked.map((p) => p.error)],
+  );
+  return rowCount ?? 0;
+}
+
+export type OutboxDepth = Readonly<{ queued: number; parked: number }>;
+
+export async function selectOutboxDepth(db: Queryable): Promise<OutboxDepth> {
+  const { rows } = await db.query<{ queued: number; parked: number }>(
+    `SELECT (SELECT count(*) FROM outbox)::int AS queued, (SELECT count(*) FROM outbox_parked)::int AS parked`,
+  );
+  return rows[0] ?? { queued: 0, parked: 0 };
+}
