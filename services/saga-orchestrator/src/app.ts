@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { createHttpServer, opsRoutes, type HealthCheck, type Logger, type MetricsRegistry } from '@orderflow/platform';
+import { createHttpServer, opsRoutes, type HealthCheck, type Logger, type MetricsRegistry, type Pool } from '@orderflow/platform';
+import { sagaAdminRoutes } from './admin/saga-admin.http.js';
 
 export type AppDeps = {
   logger: Logger;
   metrics: MetricsRegistry;
   checks: readonly HealthCheck[];
+  pool: Pool;
   isShuttingDown?: () => boolean;
 };
 
@@ -12,5 +14,6 @@ export type AppDeps = {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = createHttpServer({ logger: deps.logger });
   await app.register(opsRoutes, { checks: deps.checks, registry: deps.metrics, isShuttingDown: deps.isShuttingDown });
+  await app.register(sagaAdminRoutes, { pool: deps.pool });
   return app;
 }

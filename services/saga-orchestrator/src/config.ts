@@ -1,16 +1,46 @@
 import { z } from 'zod';
 import { baseConfigShape, brokerList, hostPort, httpUrl, port, postgresUrl } from '@orderflow/platform';
 
+const ms = (fallback: number, min = 1, max = 86_400_000) => z.coerce.number().int().min(min).max(max).default(fallback);
+const count = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
 /** Every key is an environment variable the saga orchestrator reads. */
-export const configSpec = z.object({
-  ...baseConfigShape,
-  HTTP_PORT: port(9102),
-  DATABASE_URL: postgresUrl(),
-  KAFKA_BROKERS: brokerList(),
-  SCHEMA_REGISTRY_URL: httpUrl(),
-  // isolates a test run's topics from a running system's on the same broker
-  KAFKA_TOPIC_PREFIX: z.string().regex(/^[\w.-]*$/).default(''),
-  COMMAND_GRPC_URL: hostPort(),
-});
+export const configSpec = z
+  .object({
+    ...baseConfigShape,
+    // admin API (/api/v1/admin/sagas) and ops routes
+    HTTP_PORT: port(9102),
+    DATABASE_URL: postgresUrl(),
+    KAFKA_BROKERS: brokerList(),
+    SCHEMA_REGISTRY_URL: httpUrl(),
+    // isolates a test run's topics from a running system's on the same broker
+    KAFKA_TOPIC_PREFIX: z.string().regex(/^[\w.-]*$/).default(''),
+    // `saga` in production; tests isolate their runs with their own group id
+    KAFKA_CONSUMER_GROUP: z.string().regex(/^[\w.-]+$/).default('saga'),
+    COMMAND_GRPC_URL: hostPort(),
+    // a step without an answer for this long fails and the saga compensates
+    SAGA_STEP_TIMEOUT_MS: ms(30_000, 100),
+    // tries of a forward command on transient failures before its step fails
+    SAGA_RETRY_BUDGET: count(5, 1, 100),
+    SAGA_BACKOFF_BASE_MS: ms(200),
+    SAGA_BACKOFF_MAX_MS: ms(10_000),
+    // one call to the command service; also the gRPC deadline
+    SAGA_COMMAND_TIMEOUT_MS: ms(5_000, 50, 120_000),
+    SAGA_BREAKER_ERROR_PERCENT: count(50, 1, 100),
+    SAGA_BREAKER_VOLUME_THRESHOLD: count(10, 1, 10_000),
+    SAGA_BREAKER_RESET_MS: ms(5_000),
+    SAGA_BREAKER_WINDOW_MS: ms(10_000, 100),
+    SAGA_DEADLINE_POLL_MS: ms(500, 10, 60_000),
+    SAGA_DISPATCH_POLL_MS: ms(250, 10, 60_000),
+    SAGA_DISPATCH_CONCURRENCY: count(16, 1, 1_000),
+    // running or compensating without a change for this long counts as stuck (metric saga_stuck)
+    SAGA_STUCK_AFTER_MS: ms(60_000, 1_000),
+    // tries of a Kafka message that keeps failing before it is parked in the dead-letter topic
+    SAGA_MESSAGE_MAX_ATTEMPTS: count(5, 1, 100),
+  })
+  .refine((c) => c.SAGA_BACKOFF_BASE_MS <= c.SAGA_BACKOFF_MAX_MS, {
+    path: ['SAGA_BACKOFF_BASE_MS'],
+    message: 'must not exceed SAGA_BACKOFF_MAX_MS',
+  });
 
 export type Config = z.infer<typeof configSpec>;

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '@orderflow/platform';
+import { configSpec } from './config.js';
+
+const required = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/orderflow',
+  KAFKA_BROKERS: '127.0.0.1:9092',
+  SCHEMA_REGISTRY_URL: 'http://127.0.0.1:8091/apis/ccompat/v7',
+  COMMAND_GRPC_URL: '127.0.0.1:50051',
+};
+
+describe('saga orchestrator config', () => {
+  it('defaults every saga setting', () => {
+    const config = loadConfig('saga-orchestrator', configSpec, required);
+    assert.equal(config.HTTP_PORT, 9102);
+    assert.equal(config.KAFKA_CONSUMER_GROUP, 'saga');
+    assert.equal(config.SAGA_STEP_TIMEOUT_MS, 30_000);
+    assert.equal(config.SAGA_RETRY_BUDGET, 5);
+    assert.equal(config.SAGA_DEADLINE_POLL_MS, 500);
+    assert.equal(config.SAGA_BREAKER_ERROR_PERCENT, 50);
+  });
+  it('takes overrides from the environment', () => {
+    const config = loadConfig('saga-orchestrator', configSpec, { ...required, SAGA_STEP_TIMEOUT_MS: '1500', SAGA_RETRY_BUDGET: '2' });
+    assert.equal(config.SAGA_STEP_TIMEOUT_MS, 1500);
+    assert.equal(config.SAGA_RETRY_BUDGET, 2);
+  });
+  it('reports every bad variable at once', () => {
+    assert.throws(
+      () => loadConfig('saga-orchestrator', configSpec, { ...required, COMMAND_GRPC_URL: 'nope', SAGA_RETRY_BUDGET: '0', SAGA_DEADLINE_POLL_MS: 'x' }),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.deepEqual(
+          e.problems.map((p) => p.split(' ')[0]).sort(),
+          ['COMMAND_GRPC_URL', 'SAGA_DEADLINE_POLL_MS', 'SAGA_RETRY_BUDGET'],
+        );
+        return true;
+      },
+    );
+  });
+  it('refuses a backoff base above its cap', () =>
+    assert.throws(
+      () => loadConfig('saga-orchestrator', configSpec, { ...required, SAGA_BACKOFF_BASE_MS: '5000', SAGA_BACKOFF_MAX_MS: '1000' }),
+      /SAGA_BACKOFF_BASE_MS must not exceed SAGA_BACKOFF_MAX_MS/,
+    ));
+});

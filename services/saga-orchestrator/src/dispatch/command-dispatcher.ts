@@ -1,0 +1,158 @@
+import type { Logger, Pool } from '@orderflow/platform';
+import { claimDueCommands, makePendingDue, scheduleRetry, type ClaimedCommand } from '../adapters/postgres/command-outbox.js';
+import type { SagaHandler } from '../order-saga/order-saga.handler.js';
+import type { SagaMetrics } from '../saga-metrics.js';
+import type { CommandBreakers } from './command-breakers.js';
+import { classifyFailure, sendCommand, type CommandGateway } from './command-gateway.js';
+import { backoffMs, mayRetry, type RetryPolicy } from './retry-policy.js';
+
+/** opossum's code for a call refused by an open circuit. */
+const OPEN_CIRCUIT = 'EOPENBREAKER';
+
+export type DispatcherDeps = Readonly<{
+  pool: Pool;
+  gateway: CommandGateway;
+  handler: SagaHandler;
+  breakers: CommandBreakers;
+  retry: RetryPolicy;
+  logger: Logger;
+  metrics?: SagaMetrics;
+  /** Calls in flight at most; each saga waits on its own call, never on another saga's. */
+  concurrency: number;
+  /** Fallback poll; commits of this process wake the dispatcher at once. */
+  pollMs: number;
+  /** Lease of a claimed command: longer than a call may take. */
+  leaseMs: number;
+  /** Wait after an open circuit refused a call: the circuit's reset time. */
+  openCircuitDelayMs: number;
+  clock?: () => Date;
+}>;
+
+/**
+ * Sends the commands sagas decided, after the transaction that decided them committed.
+ * Runs beside the Kafka consumer, never inside it: a slow or failing command holds up
+ * only its own saga.
+ */
+export function createCommandDispatcher(deps: DispatcherDeps) {
+  const { pool, retry, logger } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const inFlight = new Set<Promise<void>>();
+  let running = false;
+  let poll: NodeJS.Timeout | undefined;
+  let ticking: Promise<void> | null = null;
+  let rerun = false;
+
+  const tick = (): Promise<void> => {
+    if (!running) return Promise.resolve();
+    if (ticking) {
+      rerun = true;
+      return ticking;
+    }
+    ticking = claimAndSend()
+      .catch((e: unknown) => logger.error({ event: 'saga.dispatch_claim_failed', err: e }, 'claiming saga commands failed'))
+      .finally(() => {
+        ticking = null;
+        if (rerun) {
+          rerun = false;
+          void tick();
+        }
+      });
+    return ticking;
+  };
+
+  async function claimAndSend(): Promise<void> {
+    for (;;) {
+      const free = deps.concurrency - inFlight.size;
+      if (!running || free <= 0) return;
+      const claimed = await claimDueCommands(pool, clock(), free, deps.leaseMs);
+      for (const command of claimed) track(send(command));
+      if (claimed.length < free) return;
+    }
+  }
+
+  const track = (p: Promise<void>) => {
+    inFlight.add(p);
+    void p.finally(() => {
+      inFlight.delete(p);
+      void tick();
+    });
+  };
+
+  async function send(claimed: ClaimedCommand): Promise<void> {
+    const { command } = claimed;
+    const attempt = claimed.attempts + 1;
+    const log = logger.child({ commandId: command.commandId, commandType: command.type, sagaId: claimed.sagaId, correlationId: command.correlationId });
+    const started = performance.now();
+    let error: unknown = null;
+    try {
+      const trace = { traceparent: claimed.traceparent, tracestate: claimed.tracestate };
+      await deps.breakers.fire(command.type, (signal) => sendCommand(deps.gateway, command, signal, trace));
+    } catch (e) {
+      error = e;
+    }
+    const ms = Math.round(performance.now() - started);
+    try {
+      await record(claimed, attempt, error, log, ms);
+    } catch (e) {
+      // the lease runs out and the command is sent again: harmless under its command id
+      log.error({ event: 'saga.command_record_failed', err: e }, 'recording a command result failed');
+    }
+  }
+
+  async function record(claimed: ClaimedCommand, attempt: number, error: unknown, log: Logger, ms: number) {
+    const { command } = claimed;
+    if (error === null) {
+      await deps.handler.handleCommandResult(claimed.sagaId, claimed.commandId, { ok: true, attempts: attempt }, clock());
+      deps.metrics?.commandSent(command.type, 'sent');
+      log.info({ event: 'saga.command_sent', attempt, ms }, 'command accepted');
+      return;
+    }
+    const failure = classifyFailure(error);
+    const summary = `${failure.code}: ${failure.message}`;
+    if (failure.code === OPEN_CIRCUIT) {
+      // never reached the command service: no attempt spent; the step deadline still bounds the wait
+      // jittered past the reset, so postponed commands do not all hit the half-open probe at once
+      const delayMs = Math.round(deps.openCircuitDelayMs * (1 + Math.random() / 2));
+      await scheduleRetry(pool, claimed.commandId, { attempts: claimed.attempts, error: summary, at: clock(), delayMs });
+      deps.metrics?.commandSent(command.type, 'retry');
+      log.warn({ event: 'saga.command_circuit_open', delayMs }, 'circuit open, command postponed');
+      return;
+    }
+    if (failure.transient && mayRetry(attempt, claimed.compensation, retry)) {
+      const delayMs = backoffMs(attempt, retry);
+      await scheduleRetry(pool, claimed.commandId, { attempts: attempt, error: summary, at: clock(), delayMs });
+      deps.metrics?.commandSent(command.type, 'retry');
+      log.warn({ event: 'saga.command_retry', attempt, delayMs, code: failure.code, ms }, 'command failed, will retry');
+      return;
+    }
+    await deps.handler.handleCommandResult(
+      claimed.sagaId,
+      claimed.commandId,
+      { ok: false, attempts: attempt, failure: { commandId: claimed.commandId, ...failure } },
+      clock(),
+    );
+    deps.metrics?.commandSent(command.type, failure.transient ? 'exhausted' : 'refused');
+    log.warn({ event: 'saga.command_failed', attempt, code: failure.code, transient: failure.transient, ms }, 'command failed for good');
+  }
+
+  return {
+    /** Resends whatever an earlier run left pending, then keeps sending as sagas decide. */
+    async start(): Promise<number> {
+      const resumed = await makePendingDue(pool, clock());
+      running = true;
+      poll = setInterval(() => void tick(), deps.pollMs);
+      void tick();
+      return resumed;
+    },
+    wake: (): void => void tick(),
+    /** Stops claiming and waits for the calls in flight to be recorded. */
+    async stop(): Promise<void> {
+      running = false;
+      clearInterval(poll);
+      await ticking;
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+export type CommandDispatcher = ReturnType<typeof createCommandDispatcher>;

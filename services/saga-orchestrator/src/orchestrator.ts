@@ -1,0 +1,140 @@
+import { topicName, StreamTypes } from '@orderflow/contracts';
+import type { EventCodec, Kafka, Logger, MetricsRegistry, Pool } from '@orderflow/platform';
+import { Partitioners } from 'kafkajs';
+import { startSagaConsumer } from './adapters/kafka/saga-consumer.js';
+import { countActiveSagas, countStuckSagas } from './adapters/postgres/saga-queries.js';
+import type { Config } from './config.js';
+import { startDeadlineTimer } from './deadlines/deadline-timer.js';
+import { createCommandBreakers } from './dispatch/command-breakers.js';
+import { createCommandDispatcher } from './dispatch/command-dispatcher.js';
+import type { CommandGateway } from './dispatch/command-gateway.js';
+import { createOrderSaga } from './order-saga/order-saga.decide.js';
+import { createSagaHandler, type SagaTransition } from './order-saga/order-saga.handler.js';
+import { createSagaMetrics } from './saga-metrics.js';
+
+export type OrchestratorConfig = Pick<
+  Config,
+  | 'KAFKA_TOPIC_PREFIX'
+  | 'KAFKA_CONSUMER_GROUP'
+  | 'SAGA_STEP_TIMEOUT_MS'
+  | 'SAGA_RETRY_BUDGET'
+  | 'SAGA_BACKOFF_BASE_MS'
+  | 'SAGA_BACKOFF_MAX_MS'
+  | 'SAGA_COMMAND_TIMEOUT_MS'
+  | 'SAGA_BREAKER_ERROR_PERCENT'
+  | 'SAGA_BREAKER_VOLUME_THRESHOLD'
+  | 'SAGA_BREAKER_RESET_MS'
+  | 'SAGA_BREAKER_WINDOW_MS'
+  | 'SAGA_DEADLINE_POLL_MS'
+  | 'SAGA_DISPATCH_POLL_MS'
+  | 'SAGA_DISPATCH_CONCURRENCY'
+  | 'SAGA_STUCK_AFTER_MS'
+  | 'SAGA_MESSAGE_MAX_ATTEMPTS'
+>;
+
+export type OrchestratorDeps = Readonly<{
+  config: OrchestratorConfig;
+  pool: Pool;
+  kafka: Kafka;
+  codec: EventCodec;
+  gateway: CommandGateway;
+  logger: Logger;
+  metrics: MetricsRegistry;
+}>;
+
+export type Orchestrator = Readonly<{ stop: () => Promise<void> }>;
+
+/**
+ * The orchestrator's moving parts: the Kafka consumer feeding events to sagas, the
+ * dispatcher sending the commands they decide, the timer firing their deadlines. On
+ * start it resumes every running or compensating saga: pending commands are sent again
+ * and passed deadlines fire, both straight from their rows.
+ */
+export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchestrator> {
+  const { config, pool, logger } = deps;
+  const metrics = createSagaMetrics(deps.metrics, () => countStuckSagas(pool, config.SAGA_STUCK_AFTER_MS));
+  const handler = createSagaHandler({
+    pool,
+    decider: createOrderSaga({ stepTimeoutMs: config.SAGA_STEP_TIMEOUT_MS }),
+    onCommitted: (t) => {
+      metrics.transitioned(t);
+      logTransition(logger, t);
+      // only runs once started, after the dispatcher below exists
+      dispatcher.wake();
+    },
+  });
+  const breakers = createCommandBreakers(
+    {
+      errorThresholdPercentage: config.SAGA_BREAKER_ERROR_PERCENT,
+      volumeThreshold: config.SAGA_BREAKER_VOLUME_THRESHOLD,
+      resetTimeoutMs: config.SAGA_BREAKER_RESET_MS,
+      rollingWindowMs: config.SAGA_BREAKER_WINDOW_MS,
+      callTimeoutMs: config.SAGA_COMMAND_TIMEOUT_MS,
+    },
+    (type, state) => {
+      metrics.circuitChanged(type, state);
+      logger.warn({ event: 'saga.circuit_changed', commandType: type, state }, `circuit ${state}`);
+    },
+  );
+  const dispatcher = createCommandDispatcher({
+    pool,
+    gateway: deps.gateway,
+    handler,
+    breakers,
+    retry: { budget: config.SAGA_RETRY_BUDGET, baseMs: config.SAGA_BACKOFF_BASE_MS, maxMs: config.SAGA_BACKOFF_MAX_MS },
+    logger,
+    metrics,
+    concurrency: config.SAGA_DISPATCH_CONCURRENCY,
+    pollMs: config.SAGA_DISPATCH_POLL_MS,
+    leaseMs: config.SAGA_COMMAND_TIMEOUT_MS + 5_000,
+    openCircuitDelayMs: config.SAGA_BREAKER_RESET_MS,
+  });
+
+  const active = await countActiveSagas(pool);
+  const resent = await dispatcher.start();
+  const timer = startDeadlineTimer({ handler, logger, intervalMs: config.SAGA_DEADLINE_POLL_MS });
+  logger.info({ event: 'saga.resumed', activeSagas: active, commandsDueAgain: resent }, 'resumed running and compensating sagas');
+
+  // parks poison messages only; the key keeps a parked aggregate's messages together
+  const producer = deps.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const consumer = await startSagaConsumer({
+    kafka: deps.kafka,
+    groupId: config.KAFKA_CONSUMER_GROUP,
+    topics: StreamTypes.map((t) => topicName(t, config.KAFKA_TOPIC_PREFIX)),
+    codec: deps.codec,
+    handler,
+    logger,
+    producer,
+    maxAttempts: config.SAGA_MESSAGE_MAX_ATTEMPTS,
+  });
+
+  return {
+    async stop() {
+      // stop taking work (deadlines, then events, whose applied offsets get committed),
+      // then let the calls in flight finish and record their answers
+      await timer.stop();
+      await consumer.stop();
+      await dispatcher.stop();
+      breakers.shutdown();
+      await producer.disconnect();
+    },
+  };
+}
+
+function logTransition(logger: Logger, t: SagaTransition) {
+  logger.info(
+    {
+      event: 'saga.transition',
+      sagaId: t.after.sagaId,
+      orderId: t.after.orderId,
+      correlationId: t.after.correlationId,
+      input: t.input,
+      from: t.before.status,
+      to: t.after.status,
+      step: t.after.step,
+      events: t.events.map((e) => e.type),
+    },
+    `saga ${t.before.status} -> ${t.after.status}`,
+  );
+}

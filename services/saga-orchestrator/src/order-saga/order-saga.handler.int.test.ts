@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { newOrder } from '../testing/orchestrator-kit.js';
+import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { createOrderSaga } from './order-saga.decide.js';
+import { createSagaHandler, type SagaHandler } from './order-saga.handler.js';
+import type { SagaInput } from './order-saga.types.js';
+
+/** The transaction around the decider, against PostgreSQL, without Kafka or a dispatcher. */
+describe('saga handler', () => {
+  let db: TestDatabase;
+  let handler: SagaHandler;
+
+  before(async () => {
+    db = await createTestDatabase();
+    handler = createSagaHandler({ pool: db.pool, decider: createOrderSaga({ stepTimeoutMs: 60_000 }) });
+  });
+  after(async () => db?.drop());
+
+  const started = (orderId = randomUUID()): SagaInput => ({
+    type: 'OrderCreated',
+    data: newOrder({ orderId }),
+    metadata: { now: new Date(), sagaId: randomUUID(), paymentId: randomUUID(), shipmentId: randomUUID(), correlationId: `corr-${orderId}` },
+  });
+  const source = (eventId: string = randomUUID(), consumer = 'saga') => ({ consumer, eventId, streamId: null, streamVersion: null });
+  const count = async (sql: string, params: unknown[]) => Number((await db.pool.query<{ n: string }>(sql, params)).rows[0]?.n);
+  const sagaOf = async (orderId: string) =>
+    (await db.pool.query<{ saga_id: string; status: string; version: number }>('SELECT saga_id, status, version FROM saga_instances WHERE order_id = $1', [orderId]))
+      .rows[0];
+
+  it('writes the saga, its history and the command to send in one go', async () => {
+    const input = started();
+    assert.equal(await handler.handleEvent(input, source()), 'applied');
+    const orderId = (input.data as { orderId: string }).orderId;
+    const saga = await sagaOf(orderId);
+    assert.equal(saga?.status, 'RUNNING');
+    assert.equal(saga?.version, 2);
+    assert.equal(await count('SELECT count(*) AS n FROM saga_steps WHERE saga_id = $1', [saga?.saga_id]), 2);
+    const { rows } = await db.pool.query<{ command_id: string; status: string; compensation: boolean }>(
+      'SELECT command_id, status, compensation FROM saga_commands WHERE saga_id = $1',
+      [saga?.saga_id],
+    );
+    assert.deepEqual(rows, [{ command_id: `${saga?.saga_id}:reserve_inventory`, status: 'PENDING', compensation: false }]);
+  });
+
+  it('applies an event once per consumer, however often it is delivered', async () => {
+    const input = started();
+    const eventId = randomUUID();
+    assert.equal(await handler.handleEvent(input, source(eventId)), 'applied');
+    assert.equal(await handler.handleEvent(input, source(eventId)), 'duplicate');
+    const orderId = (input.data as { orderId: string }).orderId;
+    assert.equal(await count('SELECT count(*) AS n FROM saga_steps s JOIN saga_instances i USING (saga_id) WHERE i.order_id = $1', [orderId]), 2);
+  });
+
+  it('starts one saga per order, even from an OrderCreated re-published under a new event id', async () => {
+    const orderId = randomUUID();
+    await handler.handleEvent(started(orderId), source());
+    await handler.handleEvent(started(orderId), source());
+    assert.equal(await count('SELECT count(*) AS n FROM saga_instances WHERE order_id = $1', [orderId]), 1);
+    assert.equal(await count('SELECT count(*) AS n FROM saga_commands c JOIN saga_instances i USING (saga_id) WHERE i.order_id = $1', [orderId]), 1);
+  });
+
+  it('ignores, and records nothing for, results of orders without a saga', async () => {
+    const eventId = randomUUID();
+    const input: SagaInput = {
+      type: 'PaymentDeclined',
+      data: { paymentId: 'p', orderId: randomUUID(), amount: 1, currency: 'EUR', occurredAt: new Date().toISOString(), methodType: 'card', declineCode: 'x', reason: 'y' },
+      metadata: { now: new Date() },
+    };
+    assert.equal(await handler.handleEvent(input, source(eventId)), 'no_saga');
+    assert.equal(await count('SELECT count(*) AS n FROM saga_processed_events WHERE event_id = $1', [eventId]), 0);
+  });
+
+  it('records a command\'s result once, and only while it is pending', async () => {
+    const input = started();
+    await handler.handleEvent(input, source());
+    const saga = await sagaOf((input.data as { orderId: string }).orderId);
+    assert.ok(saga);
+    const commandId = `${saga.saga_id}:reserve_inventory`;
+    const failure = { commandId, code: 'INVENTORY_NOT_FOUND', kind: 'not_found', message: 'no such product', transient: false };
+    const first = await handler.handleCommandResult(saga.saga_id, commandId, { ok: false, attempts: 1, failure }, new Date());
+    assert.equal(first?.after.status, 'COMPENSATING');
+    assert.equal(await handler.handleCommandResult(saga.saga_id, commandId, { ok: true, attempts: 2 }, new Date()), null);
+    const { rows } = await db.pool.query<{ status: string; attempts: number }>('SELECT status, attempts FROM saga_commands WHERE command_id = $1', [commandId]);
+    assert.deepEqual(rows[0], { status: 'FAILED', attempts: 1 });
+  });
+
+  it('fires one saga\'s deadline while another saga\'s row is held by someone else', async () => {
+    const hasty = createSagaHandler({ pool: db.pool, decider: createOrderSaga({ stepTimeoutMs: 1 }) });
+    const [a, b] = [started(), started()];
+    await hasty.handleEvent(a, source());
+    await hasty.handleEvent(b, source());
+    const sagaA = await sagaOf((a.data as { orderId: string }).orderId);
+    const sagaB = await sagaOf((b.data as { orderId: string }).orderId);
+    const holder = await db.pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM saga_instances WHERE saga_id = $1 FOR UPDATE', [sagaA?.saga_id]);
+      const later = new Date(Date.now() + 1_000);
+      const startedAt = Date.now();
+      assert.equal(await hasty.fireDueDeadline(later), true);
+      assert.equal(await hasty.fireDueDeadline(later), false, 'the held saga is skipped, not waited for');
+      assert.ok(Date.now() - startedAt < 2_000);
+      assert.equal((await sagaOf((b.data as { orderId: string }).orderId))?.status, 'COMPENSATING');
+      assert.equal((await sagaOf((a.data as { orderId: string }).orderId))?.status, 'RUNNING');
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+    assert.equal(await hasty.fireDueDeadline(new Date(Date.now() + 1_000)), true);
+    assert.equal((await sagaOf((a.data as { orderId: string }).orderId))?.status, 'COMPENSATING');
+    assert.ok(sagaB);
+  });
+});
