@@ -12,7 +12,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-ALL_SUITES=(append command query)
+ALL_SUITES=(append command query saga)
 BENCH_DB=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/orderflow_bench}
 
 usage() { echo "usage: $0 all|$(IFS='|'; echo "${ALL_SUITES[*]}")" >&2; exit 2; }

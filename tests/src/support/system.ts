@@ -106,6 +106,9 @@ export async function startSystem(opts: { services: readonly ServiceName[]; env?
     SCHEMA_REGISTRY_URL: testEnv.schemaRegistryUrl,
     KAFKA_TOPIC_PREFIX: topicPrefix,
     COMMAND_GRPC_URL: `127.0.0.1:${grpcPort}`,
+    // consumer groups span topics on the broker: a run of its own never joins another run's group
+    KAFKA_CONSUMER_GROUP: `saga-e2e-${id}`,
+    KAFKA_GROUP_ID: `projection-e2e-${id}`,
     SHUTDOWN_TIMEOUT_MS: '10000',
   });
 

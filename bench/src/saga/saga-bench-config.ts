@@ -1,0 +1,20 @@
+import { loadConfig } from '@orderflow/platform/config';
+import { z } from 'zod';
+import { benchConfigSpec } from '../support/bench-config.js';
+
+const count = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+/** The knobs every suite reads, plus the broker, the registry and the saga load. */
+export const sagaBenchConfigSpec = benchConfigSpec.extend({
+  // handed to the services as they are: they validate them at start
+  KAFKA_BROKERS: z.string().regex(/^[\w.-]+:\d{1,5}(,[\w.-]+:\d{1,5})*$/).default('127.0.0.1:9092'),
+  SCHEMA_REGISTRY_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8091/apis/ccompat/v7'),
+  /** Sagas measured over all rounds together (the 2,000), split evenly between the rounds. */
+  BENCH_SAGA_ORDERS: count(2_000, 10, 1_000_000),
+  /** Sagas in flight at once: customers that each wait for their saga before ordering again. */
+  BENCH_SAGA_CONCURRENCY: count(16, 1, 512),
+});
+
+export type SagaBenchConfig = z.infer<typeof sagaBenchConfigSpec>;
+
+export const loadSagaBenchConfig = (): SagaBenchConfig => loadConfig('bench', sagaBenchConfigSpec);
