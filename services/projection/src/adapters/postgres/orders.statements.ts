@@ -1,0 +1,211 @@
+import type { CustomerSummary } from '../../orders/customer-summary.evolve.js';
+import type { DailySales } from '../../orders/daily-sales.evolve.js';
+import type { OrderView, PaymentFact, ShipmentFact } from '../../orders/order-view.js';
+import type { Queryable } from './checkpoint.statements.js';
+
+const isoOf = (d: Date): string => d.toISOString();
+const byKey = <T>(key: (t: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+
+type OrderViewRow = {
+  order_id: string;
+  customer_id: string;
+  status: OrderView['status'];
+  currency: string;
+  total_amount: string;
+  item_count: number;
+  items: OrderView['items'];
+  shipping_address: OrderView['shippingAddress'];
+  payment: OrderView['payment'];
+  shipment: OrderView['shipment'];
+  cancellation_reason: string | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+  payment_id: string | null;
+  shipment_id: string | null;
+  shipped_tracking_number: string | null;
+};
+
+const ORDER_COLUMNS = `order_id, customer_id, status, currency, total_amount::text AS total_amount, item_count, items,
+  shipping_address, payment, shipment, cancellation_reason, version, created_at, updated_at, payment_id, shipment_id,
+  shipped_tracking_number`;
+
+export const toOrderView = (r: OrderViewRow): OrderView => ({
+  orderId: r.order_id,
+  customerId: r.customer_id,
+  status: r.status,
+  currency: r.currency,
+  totalAmount: Number(r.total_amount),
+  itemCount: r.item_count,
+  items: r.items,
+  shippingAddress: r.shipping_address,
+  payment: r.payment,
+  shipment: r.shipment,
+  cancellationReason: r.cancellation_reason,
+  version: r.version,
+  createdAt: isoOf(r.created_at),
+  updatedAt: isoOf(r.updated_at),
+  paymentId: r.payment_id,
+  shipmentId: r.shipment_id,
+  shippedTrackingNumber: r.shipped_tracking_number,
+});
+
+export async function selectOrderViews(db: Queryable, table: string, orderIds: readonly string[]): Promise<OrderView[]> {
+  if (orderIds.length === 0) return [];
+  const { rows } = await db.query<OrderViewRow>(`SELECT ${ORDER_COLUMNS} FROM ${table} WHERE order_id = ANY($1::text[])`, [orderIds]);
+  return rows.map(toOrderView);
+}
+
+/** Rows are written in key order, so concurrent batches lock shared rows in one order. */
+export async function upsertOrderViews(db: Queryable, table: string, views: readonly OrderView[]): Promise<Map<string, string>> {
+  if (views.length === 0) return new Map();
+  const records = [...views].sort(byKey((v) => v.orderId)).map((v) => ({
+    order_id: v.orderId,
+    customer_id: v.customerId,
+    status: v.status,
+    currency: v.currency,
+    total_amount: v.totalAmount,
+    item_count: v.itemCount,
+    items: v.items,
+    shipping_address: v.shippingAddress,
+    payment: v.payment,
+    shipment: v.shipment,
+    cancellation_reason: v.cancellationReason,
+    version: v.version,
+    created_at: v.createdAt,
+    updated_at: v.updatedAt,
+    payment_id: v.paymentId,
+    shipment_id: v.shipmentId,
+    shipped_tracking_number: v.shippedTrackingNumber,
+  }));
+  const { rows } = await db.query<{ order_id: string; revision: string }>(
+    `INSERT INTO ${table} (order_id, customer_id, status, currency, total_amount, item_count, items, shipping_address,
+       payment, shipment, cancellation_reason, version, created_at, updated_at, payment_id, shipment_id, shipped_tracking_number)
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(order_id text, customer_id text, status text, currency text,
+       total_amount bigint, item_count int, items jsonb, shipping_address jsonb, payment jsonb, shipment jsonb,
+       cancellation_reason text, version int, created_at timestamptz, updated_at timestamptz, payment_id text,
+       shipment_id text, shipped_tracking_number text)
+     ON CONFLICT (order_id) DO UPDATE SET customer_id = EXCLUDED.customer_id, status = EXCLUDED.status,
+       currency = EXCLUDED.currency, total_amount = EXCLUDED.total_amount, item_count = EXCLUDED.item_count,
+       items = EXCLUDED.items, shipping_address = EXCLUDED.shipping_address, payment = EXCLUDED.payment,
+       shipment = EXCLUDED.shipment, cancellation_reason = EXCLUDED.cancellation_reason, version = EXCLUDED.version,
+       created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, payment_id = EXCLUDED.payment_id,
+       shipment_id = EXCLUDED.shipment_id, shipped_tracking_number = EXCLUDED.shipped_tracking_number,
+       revision = nextval('read_model_revision_seq')
+     RETURNING order_id, revision::text AS revision`,
+    [JSON.stringify(records)],
+  );
+  return new Map(rows.map((r) => [r.order_id, r.revision]));
+}
+
+type PaymentRow = { payment_id: string; order_id: string; status: PaymentFact['status']; amount: string; currency: string; occurred_at: Date };
+
+export async function selectPaymentFacts(db: Queryable, table: string, orderIds: readonly string[]): Promise<PaymentFact[]> {
+  if (orderIds.length === 0) return [];
+  const { rows } = await db.query<PaymentRow>(
+    `SELECT payment_id, order_id, status, amount::text AS amount, currency, occurred_at FROM ${table} WHERE order_id = ANY($1::text[])`,
+    [orderIds],
+  );
+  return rows.map((r) => ({
+    paymentId: r.payment_id,
+    orderId: r.order_id,
+    status: r.status,
+    amount: Number(r.amount),
+    currency: r.currency,
+    occurredAt: isoOf(r.occurred_at),
+  }));
+}
+
+export async function upsertPaymentFacts(db: Queryable, table: string, facts: readonly PaymentFact[]): Promise<void> {
+  if (facts.length === 0) return;
+  const records = [...facts].sort(byKey((f) => f.paymentId)).map((f) => ({
+    payment_id: f.paymentId,
+    order_id: f.orderId,
+    status: f.status,
+    amount: f.amount,
+    currency: f.currency,
+    occurred_at: f.occurredAt,
+  }));
+  await db.query(
+    `INSERT INTO ${table} (payment_id, order_id, status, amount, currency, occurred_at)
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(payment_id text, order_id text, status text, amount bigint, currency text, occurred_at timestamptz)
+     ON CONFLICT (payment_id) DO UPDATE SET order_id = EXCLUDED.order_id, status = EXCLUDED.status, amount = EXCLUDED.amount,
+       currency = EXCLUDED.currency, occurred_at = EXCLUDED.occurred_at`,
+    [JSON.stringify(records)],
+  );
+}
+
+type ShipmentRow = {
+  shipment_id: string;
+  order_id: string;
+  status: ShipmentFact['status'];
+  carrier: string | null;
+  tracking_number: string | null;
+  occurred_at: Date;
+};
+
+export async function selectShipmentFacts(db: Queryable, table: string, orderIds: readonly string[]): Promise<ShipmentFact[]> {
+  if (orderIds.length === 0) return [];
+  const { rows } = await db.query<ShipmentRow>(
+    `SELECT shipment_id, order_id, status, carrier, tracking_number, occurred_at FROM ${table} WHERE order_id = ANY($1::text[])`,
+    [orderIds],
+  );
+  return rows.map((r) => ({
+    shipmentId: r.shipment_id,
+    orderId: r.order_id,
+    status: r.status,
+    carrier: r.carrier,
+    trackingNumber: r.tracking_number,
+    occurredAt: isoOf(r.occurred_at),
+  }));
+}
+
+export async function upsertShipmentFacts(db: Queryable, table: string, facts: readonly ShipmentFact[]): Promise<void> {
+  if (facts.length === 0) return;
+  const records = [...facts].sort(byKey((f) => f.shipmentId)).map((f) => ({
+    shipment_id: f.shipmentId,
+    order_id: f.orderId,
+    status: f.status,
+    carrier: f.carrier,
+    tracking_number: f.trackingNumber,
+    occurred_at: f.occurredAt,
+  }));
+  await db.query(
+    `INSERT INTO ${table} (shipment_id, order_id, status, carrier, tracking_number, occurred_at)
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(shipment_id text, order_id text, status text, carrier text, tracking_number text, occurred_at timestamptz)
+     ON CONFLICT (shipment_id) DO UPDATE SET order_id = EXCLUDED.order_id, status = EXCLUDED.status, carrier = EXCLUDED.carrier,
+       tracking_number = EXCLUDED.tracking_number, occurred_at = EXCLUDED.occurred_at`,
+    [JSON.stringify(records)],
+  );
+}
+
+/** Adds a batch's deltas; counters commute, so no row is read first. */
+export async function addCustomerSummaries(db: Queryable, table: string, deltas: readonly CustomerSummary[]): Promise<void> {
+  if (deltas.length === 0) return;
+  const records = [...deltas].sort(byKey((d) => `${d.customerId}\u0000${d.currency}`)).map((d) => ({
+    customer_id: d.customerId,
+    currency: d.currency,
+    order_count: d.orderCount,
+    total_spent: d.totalSpent,
+    last_order_at: d.lastOrderAt,
+  }));
+  await db.query(
+    `INSERT INTO ${table} AS t (customer_id, currency, order_count, total_spent, last_order_at)
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(customer_id text, currency text, order_count int, total_spent bigint, last_order_at timestamptz)
+     ON CONFLICT (customer_id, currency) DO UPDATE SET order_count = t.order_count + EXCLUDED.order_count,
+       total_spent = t.total_spent + EXCLUDED.total_spent, last_order_at = greatest(t.last_order_at, EXCLUDED.last_order_at)`,
+    [JSON.stringify(records)],
+  );
+}
+
+export async function addDailySales(db: Queryable, table: string, deltas: readonly DailySales[]): Promise<void> {
+  if (deltas.length === 0) return;
+  const records = [...deltas].sort(byKey((d) => `${d.day}|${d.currency}`));
+  await db.query(
+    `INSERT INTO ${table} AS t (day, currency, orders, revenue, cancellations)
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(day date, currency text, orders int, revenue bigint, cancellations int)
+     ON CONFLICT (day, currency) DO UPDATE SET orders = t.orders + EXCLUDED.orders,
+       revenue = t.revenue + EXCLUDED.revenue, cancellations = t.cancellations + EXCLUDED.cancellations`,
+    [JSON.stringify(records)],
+  );
+}
