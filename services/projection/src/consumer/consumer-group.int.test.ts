@@ -12,7 +12,8 @@ import { migrateDatabase } from '../testing/test-env.js';
 const ORDERS = Number(process.env.PROJECTION_SCALE_ORDERS ?? 2_000);
 const SESSION_TIMEOUT_MS = 6_000;
 
-/** After its second commit the writer stalls past the session timeout: its member is evicted holding applied, uncommitted batches. */
+/** After its second commit the writer stalls well past the session timeout (a loaded machine delays the
+ * coordinator too): its member is evicted holding applied, uncommitted batches. */
 function stallingOnce(writer: ReadModelWriter): ReadModelWriter {
   let applies = 0;
   return {
@@ -20,7 +21,7 @@ function stallingOnce(writer: ReadModelWriter): ReadModelWriter {
     async apply(envelopes) {
       const result = await writer.apply(envelopes);
       applies += 1;
-      if (applies === 2) await new Promise((r) => setTimeout(r, SESSION_TIMEOUT_MS + 3_000));
+      if (applies === 2) await new Promise((r) => setTimeout(r, SESSION_TIMEOUT_MS + 8_000));
       return result;
     },
   };
