@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks, not tests: scripts/bench.sh all|append|command|query
+# Benchmarks, not tests: scripts/bench.sh all|append|command|query|saga|lag
 # Each suite prints a table of figures and of ratios against baselines measured in the
 # same run, and writes bench/results/<suite>.json. A missed target is reported, not a
 # failure; a suite that cannot run (a service that does not start, a route that answers
@@ -12,7 +12,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-ALL_SUITES=(append command query saga)
+ALL_SUITES=(append command query saga lag)
 BENCH_DB=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/orderflow_bench}
 
 usage() { echo "usage: $0 all|$(IFS='|'; echo "${ALL_SUITES[*]}")" >&2; exit 2; }

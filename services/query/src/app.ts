@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, LogLevel } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { createHttpServer, opsRoutes, type HealthCheck, type Logger, type MetricsRegistry } from '@orderflow/platform';
@@ -8,7 +8,7 @@ import { inventoryRoutes } from './http/inventory.http.js';
 import { ordersRoutes } from './http/orders.http.js';
 import { salesRoutes } from './http/sales.http.js';
 import type { InventoryReader } from './inventory/inventory-view.js';
-import { createQueryMetrics, type QueryMetrics } from './metrics.js';
+import { createQueryMetrics, requestRecorder, type QueryMetrics, type RequestOutcome } from './metrics.js';
 import type { OrderViewCache, OrderViewReader } from './orders/ports.js';
 import type { VersionWaiter } from './orders/version-waiters.js';
 
@@ -30,7 +30,7 @@ export type AppDeps = {
 
 export const API_PREFIX = '/api/v1';
 
-function outcomeOf(request: FastifyRequest, reply: FastifyReply): string {
+function outcomeOf(request: FastifyRequest, reply: FastifyReply): RequestOutcome {
   if (wasStale(request)) return 'stale';
   const status = reply.statusCode;
   if (status < 400) return 'ok';
@@ -38,11 +38,28 @@ function outcomeOf(request: FastifyRequest, reply: FastifyReply): string {
   return status < 500 ? 'invalid' : 'error';
 }
 
-function countRequests(app: FastifyInstance, metrics: QueryMetrics): void {
-  app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    metrics.requests.inc({ route, outcome: outcomeOf(request, reply) });
-    metrics.requestDuration.observe({ route }, reply.elapsedTime / 1000);
+/**
+ * Reads are many and each is counted in the metrics, so at LOG_LEVEL=info a read that
+ * answered as asked writes no log line: its request logger runs at warn, which mutes the
+ * platform's per-request line (at debug and below every request keeps it). A read that
+ * failed or answered stale still writes that line at info, here, with the same fields.
+ */
+export const readLogLevel = (serviceLevel: string): LogLevel => (serviceLevel === 'info' ? 'warn' : (serviceLevel as LogLevel));
+
+function observeRequests(app: FastifyInstance, metrics: QueryMetrics, logger: Logger): void {
+  const record = requestRecorder(metrics);
+  const muted = readLogLevel(logger.level) !== logger.level;
+  // a callback hook, not an async one: no promise per request for work that never waits
+  app.addHook('onResponse', (request, reply, done) => {
+    const outcome = outcomeOf(request, reply);
+    record(request.routeOptions.url ?? 'unmatched', outcome, reply.elapsedTime / 1000);
+    if (outcome !== 'ok' && muted) {
+      logger.info(
+        { reqId: request.id, event: 'http.request', method: request.method, url: request.url, status: reply.statusCode, outcome, ms: Math.round(reply.elapsedTime) },
+        'request completed',
+      );
+    }
+    done();
   });
 }
 
@@ -72,7 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(
     async (api) => {
-      countRequests(api, metrics);
+      observeRequests(api, metrics, deps.logger);
       await api.register(ordersRoutes, {
         detail: { store: deps.orders, cache: deps.cache, versions: deps.versions, metrics, maxWaitMs: deps.minVersionWaitMs },
         lists: { store: deps.orders, cache: deps.cache, metrics },
@@ -80,7 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(salesRoutes, { store: deps.sales });
       await api.register(inventoryRoutes, { store: deps.inventory });
     },
-    { prefix: API_PREFIX },
+    { prefix: API_PREFIX, logLevel: readLogLevel(deps.logger.level) },
   );
   return app;
 }

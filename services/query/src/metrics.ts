@@ -1,4 +1,5 @@
 import { prom, type MetricsRegistry } from '@orderflow/platform';
+import type { CacheOutcome } from './orders/ports.js';
 
 /**
  * The query service's metrics. Names are stable: dashboards and alerts use them.
@@ -13,6 +14,12 @@ export type QueryMetrics = ReturnType<typeof createQueryMetrics>;
 
 export function createQueryMetrics(registry: MetricsRegistry) {
   const registers = [registry];
+  const cache = new prom.Counter({
+    name: 'query_cache_requests_total',
+    help: 'Redis cache lookups by cache and result (error: Redis failed or timed out and PostgreSQL answered)',
+    labelNames: ['cache', 'result'] as const,
+    registers,
+  });
   return {
     requests: new prom.Counter({
       name: 'query_requests_total',
@@ -27,12 +34,13 @@ export function createQueryMetrics(registry: MetricsRegistry) {
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
-    cache: new prom.Counter({
-      name: 'query_cache_requests_total',
-      help: 'Redis cache lookups by cache and result (error: Redis failed or timed out and PostgreSQL answered)',
-      labelNames: ['cache', 'result'] as const,
-      registers,
-    }),
+    cache,
+    /** The detail lookups' children, bound once: every detail read counts one. */
+    detailCache: {
+      hit: cache.labels('detail', 'hit'),
+      miss: cache.labels('detail', 'miss'),
+      error: cache.labels('detail', 'error'),
+    } satisfies Record<CacheOutcome, prom.Counter.Internal>,
     minVersionWait: new prom.Histogram({
       name: 'query_min_version_wait_seconds',
       help: 'Time a minVersion read waited for the read model, by outcome',
@@ -55,5 +63,32 @@ export function createQueryMetrics(registry: MetricsRegistry) {
       help: 'Times the LISTEN connection for order_view_updated was re-established after a loss',
       registers,
     }),
+  };
+}
+
+export type RequestOutcome = 'ok' | 'stale' | 'not_found' | 'invalid' | 'error';
+
+type RouteChildren = { duration: prom.Histogram.Internal<string>; outcomes: Map<RequestOutcome, prom.Counter.Internal> };
+
+/**
+ * Records one request in `query_requests_total` and `query_request_duration_seconds`
+ * through label children bound once per route template and outcome (both few and fixed),
+ * so a request builds and validates no label object of its own.
+ */
+export function requestRecorder(metrics: Pick<QueryMetrics, 'requests' | 'requestDuration'>) {
+  const byRoute = new Map<string, RouteChildren>();
+  return (route: string, outcome: RequestOutcome, seconds: number): void => {
+    let children = byRoute.get(route);
+    if (children === undefined) {
+      children = { duration: metrics.requestDuration.labels(route), outcomes: new Map() };
+      byRoute.set(route, children);
+    }
+    let counter = children.outcomes.get(outcome);
+    if (counter === undefined) {
+      counter = metrics.requests.labels(route, outcome);
+      children.outcomes.set(outcome, counter);
+    }
+    counter.inc();
+    children.duration.observe(seconds);
   };
 }

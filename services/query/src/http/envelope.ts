@@ -8,6 +8,15 @@ export type Envelope<T> = Readonly<{ data: T; pagination?: Pagination; meta: Met
 export const envelope = <T>(data: T, meta: Meta, pagination?: Pagination): Envelope<T> =>
   pagination ? { data, pagination, meta } : { data, meta };
 
+/**
+ * The envelope as JSON around `dataJson`, a JSON text already in the served shape (a
+ * cached detail): the same document the route's response schema would write, without
+ * parsing and writing `data` again.
+ */
+export const envelopeJson = (dataJson: string, meta: Meta): string =>
+  `{"data":${dataJson},"meta":{"lastUpdated":${meta.lastUpdated === null ? 'null' : JSON.stringify(meta.lastUpdated)},` +
+  `"version":${meta.version === null ? 'null' : String(meta.version)},"cached":${String(meta.cached)},"stale":${String(meta.stale)}}}`;
+
 /** The newest `updatedAt` of a list's rows; ISO strings in UTC compare in time order. */
 export const newestUpdate = (rows: readonly { updatedAt: string | null }[]): string | null =>
   rows.reduce<string | null>((max, r) => (r.updatedAt !== null && (max === null || r.updatedAt > max) ? r.updatedAt : max), null);

@@ -1,11 +1,11 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { notFound } from '@orderflow/platform/errors';
 import { readOrder, type OrderDetailDeps, type OrderRead } from '../orders/order-detail.js';
 import { listOrders, searchOrders, type ListRead, type OrderListDeps } from '../orders/order-lists.js';
 import { paginationOf, parseSort, type OrderListQuery, type Paging } from '../orders/order-list-query.js';
-import type { OrderStatus } from '../orders/order-view.js';
+import type { OrderStatus, OrderView } from '../orders/order-view.js';
 import { createdRange } from './created-range.js';
-import { envelope, markStale, newestUpdate } from './envelope.js';
+import { envelope, envelopeJson, markStale, newestUpdate, type Meta } from './envelope.js';
 import { parameterErrors } from './param-errors.js';
 import {
   createdRangeParams,
@@ -31,15 +31,28 @@ const tags = ['orders'];
 const orderIdParams = { type: 'object', required: ['orderId'], properties: { orderId: idParam('Order id') } };
 const pagedOrders = envelopeSchema({ type: 'array', items: orderViewJsonSchema }, true);
 
-function answerDetail<T>(request: FastifyRequest, orderId: string, read: OrderRead, data: (r: NonNullable<OrderRead['view']>) => T) {
+const JSON_UTF8 = 'application/json; charset=utf-8';
+
+function foundView(request: FastifyRequest, orderId: string, read: OrderRead): OrderView {
   if (read.stale) markStale(request);
-  if (!read.view) {
-    throw read.stale
-      ? notFound('ORDER_NOT_FOUND', `order ${orderId} did not appear in the read model within the wait`, { orderId, stale: true })
-      : notFound('ORDER_NOT_FOUND', `order ${orderId} not found`, { orderId });
-  }
-  const meta = { lastUpdated: read.view.updatedAt, version: read.view.version, cached: read.cached, stale: read.stale };
-  return envelope(data(read.view), meta);
+  if (read.view) return read.view;
+  throw read.stale
+    ? notFound('ORDER_NOT_FOUND', `order ${orderId} did not appear in the read model within the wait`, { orderId, stale: true })
+    : notFound('ORDER_NOT_FOUND', `order ${orderId} not found`, { orderId });
+}
+
+const metaOf = (view: OrderView, read: OrderRead): Meta => ({ lastUpdated: view.updatedAt, version: view.version, cached: read.cached, stale: read.stale });
+
+function answerDetail<T>(request: FastifyRequest, orderId: string, read: OrderRead, data: (view: OrderView) => T) {
+  const view = foundView(request, orderId, read);
+  return envelope(data(view), metaOf(view, read));
+}
+
+/** The whole order; a cached entry already in the served shape goes out as it is stored. */
+function sendOrder(request: FastifyRequest, reply: FastifyReply, orderId: string, read: OrderRead) {
+  const view = foundView(request, orderId, read);
+  if (read.json === null) return envelope(view, metaOf(view, read));
+  return reply.type(JSON_UTF8).send(envelopeJson(read.json, metaOf(view, read)));
 }
 
 const answerList = (read: ListRead, paging: Paging) =>
@@ -82,7 +95,7 @@ export async function ordersRoutes(app: FastifyInstance, opts: OrdersRoutesOptio
         response: { 200: envelopeSchema(orderViewJsonSchema), ...errorResponses },
       },
     },
-    async (req) => answerDetail(req, req.params.orderId, await readOrder(opts.detail, req.params.orderId, req.query), (v) => v),
+    async (req, reply) => sendOrder(req, reply, req.params.orderId, await readOrder(opts.detail, req.params.orderId, req.query)),
   );
 
   app.get<{ Params: { orderId: string }; Querystring: FreshnessQs }>(

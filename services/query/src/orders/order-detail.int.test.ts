@@ -198,6 +198,27 @@ describe('Redis cache', { timeout: 30_000 }, () => {
     assert.ok((await metricValue(h.registry, 'query_cache_requests_total', { cache: 'detail', result: 'hit' })) >= 2);
   });
 
+  it('sends an entry already in the served shape as stored, the same document the schema path writes', async () => {
+    const row = await insert({ version: 3, payment: { paymentId: uniqueId('pay'), status: 'AUTHORIZED', amount: 2500 } });
+    const view = expectedView(row);
+    const url = `/api/v1/orders/${row.orderId}`;
+    // as the projection writes it: exactly the served fields
+    await h.redis.set(cacheKeys.detail(row.orderId), JSON.stringify(view), 'EX', 60);
+    const asStored = await h.app.inject({ method: 'GET', url });
+    assert.equal(asStored.statusCode, 200);
+    assert.equal(asStored.headers['content-type'], 'application/json; charset=utf-8');
+    assert.ok(asStored.body.includes(JSON.stringify(view)), 'the stored text is the body\'s data');
+    const served: unknown = asStored.json();
+    assert.deepEqual(served, { data: view, meta: { lastUpdated: view.updatedAt, version: 3, cached: true, stale: false } });
+
+    // a field the API does not serve sends the entry through the schema: same document, field dropped
+    await h.redis.set(cacheKeys.detail(row.orderId), JSON.stringify({ ...view, revision: 7 }), 'EX', 60);
+    const viaSchema = await h.app.inject({ method: 'GET', url });
+    assert.equal(viaSchema.headers['content-type'], asStored.headers['content-type']);
+    assert.equal(viaSchema.body.includes('revision'), false);
+    assert.deepEqual(viaSchema.json(), served);
+  });
+
   it('ignores a cache entry it cannot serve and reads PostgreSQL', async () => {
     const row = await insert({ version: 2 });
     await h.redis.set(cacheKeys.detail(row.orderId), JSON.stringify({ orderId: row.orderId, version: 'two' }), 'EX', 60);

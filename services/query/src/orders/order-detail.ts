@@ -7,15 +7,18 @@ export type OrderDetailDeps = Readonly<{
   store: Pick<OrderViewReader, 'find'>;
   cache: Pick<OrderViewCache, 'getDetail'>;
   versions: { register(orderId: string, minVersion: number): VersionWaiter };
-  metrics: Pick<QueryMetrics, 'cache' | 'minVersionWait' | 'minVersionTimeouts'>;
+  metrics: Pick<QueryMetrics, 'detailCache' | 'minVersionWait' | 'minVersionTimeouts'>;
   /** The server's bound on a minVersion wait (MIN_VERSION_WAIT_MS). */
   maxWaitMs: number;
 }>;
 
 export type Freshness = Readonly<{ minVersion?: number; maxWaitMs?: number }>;
 
-/** `view` null: no such order (yet). `stale`: minVersion was asked for and not reached in time. */
-export type OrderRead = Readonly<{ view: OrderView | null; cached: boolean; stale: boolean }>;
+/**
+ * `view` null: no such order (yet). `stale`: minVersion was asked for and not reached in
+ * time. `json`: the cached entry, when it is `view` exactly as the API serves it.
+ */
+export type OrderRead = Readonly<{ view: OrderView | null; cached: boolean; stale: boolean; json: string | null }>;
 
 const reached = (view: OrderView | null, minVersion: number): view is OrderView => view !== null && view.version >= minVersion;
 
@@ -28,9 +31,9 @@ const reached = (view: OrderView | null, minVersion: number): view is OrderView 
 export async function readOrder(deps: OrderDetailDeps, orderId: string, freshness: Freshness = {}): Promise<OrderRead> {
   const { minVersion } = freshness;
   const hot = await deps.cache.getDetail(orderId);
-  deps.metrics.cache.inc({ cache: 'detail', result: hot.outcome });
-  if (hot.view && (minVersion === undefined || hot.view.version >= minVersion)) return { view: hot.view, cached: true, stale: false };
-  if (minVersion === undefined) return { view: await deps.store.find(orderId), cached: false, stale: false };
+  deps.metrics.detailCache[hot.outcome].inc();
+  if (hot.view && (minVersion === undefined || hot.view.version >= minVersion)) return { view: hot.view, cached: true, stale: false, json: hot.json };
+  if (minVersion === undefined) return { view: await deps.store.find(orderId), cached: false, stale: false, json: null };
   const waitMs = Math.min(deps.maxWaitMs, freshness.maxWaitMs ?? deps.maxWaitMs);
   return awaitVersion(deps, orderId, minVersion, waitMs);
 }
@@ -46,7 +49,7 @@ async function awaitVersion(deps: OrderDetailDeps, orderId: string, minVersion: 
   const done = (view: OrderView | null, ok: boolean): OrderRead => {
     deps.metrics.minVersionWait.observe({ outcome: ok ? 'reached' : 'timeout' }, (performance.now() - started) / 1000);
     if (!ok) deps.metrics.minVersionTimeouts.inc();
-    return { view, cached: false, stale: !ok };
+    return { view, cached: false, stale: !ok, json: null };
   };
   for (;;) {
     const waiter = deps.versions.register(orderId, minVersion);

@@ -33,9 +33,8 @@ const instant = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'not an i
 const itemSchema = z.object({ productId: z.string(), quantity: z.number().int(), unitPrice: amount, lineTotal: amount });
 
 /**
- * What a cached or stored view must look like before it is served. Redis is written by
- * another service; an entry that does not match (an older shape, a partial write) is a
- * miss, never a malformed response.
+ * What a cached or stored view must look like before it is served (see
+ * `parseCachedDetail` for the cache's side).
  */
 export const orderViewSchema = z.object({
   orderId: z.string().min(1),
@@ -59,18 +58,6 @@ export const orderViewSchema = z.object({
   createdAt: instant.nullable().default(null),
   updatedAt: instant.nullable().default(null),
 });
-
-/** Parses a cached entry; `null` when it is not a view this service can serve. */
-export function parseCachedView(json: string): OrderView | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    return null;
-  }
-  const parsed = orderViewSchema.safeParse(value);
-  return parsed.success ? parsed.data : null;
-}
 
 /** One row of `order_views` as the pg driver returns it (bigint as text, timestamptz as Date). */
 export type OrderViewRow = {

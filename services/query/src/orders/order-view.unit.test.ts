@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseCachedView, rowToView, toSafeInteger, type OrderViewRow } from './order-view.js';
+import { parseCachedDetail } from './cached-detail.js';
+import { rowToView, toSafeInteger, type OrderViewRow } from './order-view.js';
+
+const parseCachedView = (json: string) => parseCachedDetail(json)?.view ?? null;
 
 const row: OrderViewRow = {
   order_id: 'o-1',

@@ -12,8 +12,11 @@ export type CacheOutcome = 'hit' | 'miss' | 'error';
 
 /** Redis: the projection's hot details and this service's list pages. Never a source of errors. */
 export type OrderViewCache = {
-  /** `null` view on a miss, an unusable entry or a Redis failure. */
-  getDetail(orderId: string): Promise<{ view: OrderView | null; outcome: CacheOutcome }>;
+  /**
+   * `null` view on a miss, an unusable entry or a Redis failure. `json`: the entry as
+   * stored when it can be served as `data` as it is (see `parseCachedDetail`).
+   */
+  getDetail(orderId: string): Promise<{ view: OrderView | null; json: string | null; outcome: CacheOutcome }>;
   /** `null` when Redis cannot say; lists are then neither read from nor written to the cache. */
   listGeneration(): Promise<number | null>;
   getListPage(generation: number, hash: string): Promise<{ json: string | null; outcome: CacheOutcome }>;

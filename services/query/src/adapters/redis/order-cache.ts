@@ -1,5 +1,5 @@
 import type { Logger, Redis } from '@orderflow/platform';
-import { parseCachedView } from '../../orders/order-view.js';
+import { parseCachedDetail } from '../../orders/cached-detail.js';
 import type { OrderViewCache } from '../../orders/ports.js';
 
 /** Keys the projection writes (detail, generation) and this service writes (list pages). */
@@ -32,30 +32,44 @@ export function createOrderCache(opts: OrderCacheOptions): OrderViewCache {
     opts.logger.warn({ event: 'cache.redis_failed', operation, err: (e as Error).message }, 'Redis failed; answering from PostgreSQL');
   };
 
+  // one promise and one timer per call, no race of two: this runs on every cached read
+  const withinTimeout = <T>(operation: string, pending: Promise<T>) =>
+    new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`redis did not answer ${operation} within ${opts.timeoutMs} ms`)), opts.timeoutMs);
+      pending.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (e: unknown) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      );
+    });
+
   async function call<T>(operation: string, run: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false }> {
-    let timer: NodeJS.Timeout | undefined;
     try {
       // offline, a command would queue behind reconnect attempts; skip straight to PostgreSQL
       if (redis.status !== 'ready') throw new Error(`redis is ${redis.status}`);
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`redis did not answer within ${opts.timeoutMs} ms`)), opts.timeoutMs);
-      });
-      return { ok: true, value: await Promise.race([run(), timeout]) };
+      return { ok: true, value: await withinTimeout(operation, run()) };
     } catch (e) {
       report(operation, e);
       return { ok: false };
-    } finally {
-      clearTimeout(timer);
     }
   }
 
   return {
     getDetail: async (orderId) => {
       const r = await call('get_detail', () => redis.get(cacheKeys.detail(orderId)));
-      if (!r.ok) return { view: null, outcome: 'error' };
-      const view = r.value === null ? null : parseCachedView(r.value);
-      if (r.value !== null && view === null) report('parse_detail', new Error(`order:view:${orderId} does not match the view schema`));
-      return { view, outcome: view ? 'hit' : 'miss' };
+      if (!r.ok) return { view: null, json: null, outcome: 'error' };
+      if (r.value === null) return { view: null, json: null, outcome: 'miss' };
+      const detail = parseCachedDetail(r.value);
+      if (detail === null) {
+        report('parse_detail', new Error(`order:view:${orderId} does not match the view schema`));
+        return { view: null, json: null, outcome: 'miss' };
+      }
+      return { view: detail.view, json: detail.json, outcome: 'hit' };
     },
     listGeneration: async () => {
       const r = await call('get_generation', () => redis.get(cacheKeys.listGeneration));

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isServableAsIs, parseCachedDetail } from './cached-detail.js';
+import { orderViewSchema, type OrderView } from './order-view.js';
+
+const view: OrderView = {
+  orderId: 'o-1',
+  customerId: 'c-1',
+  status: 'PAID',
+  currency: 'EUR',
+  totalAmount: 2500,
+  itemCount: 2,
+  items: [{ productId: 'sku-1', quantity: 2, unitPrice: 1250, lineTotal: 2500 }],
+  shippingAddress: { line1: '1 Main St', city: 'Lyon', postalCode: '69001', country: 'FR' },
+  payment: { paymentId: 'p-1', status: 'AUTHORIZED', amount: 2500 },
+  shipment: { shipmentId: 's-1', carrier: null, trackingNumber: 'TRK-1' },
+  cancellationReason: null,
+  version: 3,
+  createdAt: '2024-05-01T10:00:00.000Z',
+  updatedAt: '2024-05-01T10:05:00.000Z',
+};
+
+/** Entries a cache may hold: the served shape, and shapes one change away from it. */
+const variants: Record<string, unknown> = {
+  served: view,
+  allNullable: { ...view, currency: null, totalAmount: null, itemCount: null, shippingAddress: null, payment: null, shipment: null, createdAt: null, updatedAt: null, items: [] },
+  extraField: { ...view, revision: 9 },
+  missingField: { ...view, cancellationReason: undefined },
+  extraItemField: { ...view, items: [{ ...view.items[0], name: 'x' }] },
+  extraPaymentField: { ...view, payment: { ...view.payment, token: 'tok_visa' } },
+  missingPaymentAmount: { ...view, payment: { paymentId: 'p-1', status: 'AUTHORIZED' } },
+  extraShipmentField: { ...view, shipment: { ...view.shipment, label: 'x' } },
+  fractionalAmount: { ...view, totalAmount: 12.5 },
+  negativeAmount: { ...view, items: [{ ...view.items[0], unitPrice: -1 }] },
+  zeroVersion: { ...view, version: 0 },
+  textVersion: { ...view, version: '3' },
+  emptyOrderId: { ...view, orderId: '' },
+  badInstant: { ...view, updatedAt: 'yesterday' },
+  addressArray: { ...view, shippingAddress: ['1 Main St'] },
+  itemsObject: { ...view, items: {} },
+  unsafeAmount: { ...view, totalAmount: 2 ** 60 },
+};
+
+describe('cached detail', () => {
+  it('serves the entry as stored only when the schema would return it unchanged', () => {
+    for (const [name, value] of Object.entries(variants)) {
+      // JSON round trip: what Redis would hand back (undefined fields disappear)
+      const entry: unknown = JSON.parse(JSON.stringify(value));
+      if (!isServableAsIs(entry)) continue;
+      assert.deepEqual(orderViewSchema.parse(entry), entry, `${name} is served as is but the schema would change it`);
+    }
+    assert.equal(isServableAsIs(JSON.parse(JSON.stringify(view))), true);
+    assert.equal(isServableAsIs(JSON.parse(JSON.stringify(variants['allNullable']))), true);
+  });
+
+  it('keeps the stored text for a served-shape entry, and none for one the schema had to change', () => {
+    const stored = JSON.stringify(view);
+    assert.deepEqual(parseCachedDetail(stored), { view, json: stored });
+    const withExtra = parseCachedDetail(JSON.stringify(variants['extraField']));
+    assert.deepEqual(withExtra, { view, json: null });
+    const missing = parseCachedDetail(JSON.stringify(variants['missingField']));
+    assert.deepEqual(missing, { view, json: null }, 'the schema defaults the missing field to null');
+    const noAmount = parseCachedDetail(JSON.stringify(variants['missingPaymentAmount']));
+    assert.deepEqual(noAmount, { view: { ...view, payment: { paymentId: 'p-1', status: 'AUTHORIZED', amount: null } }, json: null });
+  });
+
+  it('treats entries neither path can serve as absent', () => {
+    for (const name of ['fractionalAmount', 'negativeAmount', 'zeroVersion', 'textVersion', 'emptyOrderId', 'badInstant', 'addressArray', 'itemsObject']) {
+      assert.equal(parseCachedDetail(JSON.stringify(variants[name])), null, name);
+    }
+    assert.equal(parseCachedDetail('{"orderId":'), null);
+    assert.equal(parseCachedDetail('null'), null);
+  });
+});
