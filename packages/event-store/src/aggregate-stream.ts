@@ -1,5 +1,5 @@
 import type { DomainEvent, RecordedEvent } from '@orderflow/contracts';
-import type { EventStore } from './event-store.js';
+import type { EventStore, IdempotencyRecord } from './event-store.js';
 
 /** How a state travels through jsonb; identity by default, so the state must be plain JSON then. */
 export type SnapshotCodec<S> = Readonly<{ encode: (state: S) => unknown; decode: (json: unknown) => S }>;
@@ -15,6 +15,8 @@ export type AggregateStreamOptions<S, E extends DomainEvent> = Readonly<{
   evolve: (state: S, event: RecordedEvent<E>) => S;
   initialState: () => S;
   snapshot?: SnapshotPolicy<S>;
+  /** Read this key's stored outcome too, in the same round trip (a replay check before an external call). */
+  idempotencyKey?: string;
 }>;
 
 export type AggregatedStream<S> = Readonly<{
@@ -22,25 +24,33 @@ export type AggregatedStream<S> = Readonly<{
   streamVersion: number;
   /** Version of the snapshot the fold started from; null when replayed from the start. */
   snapshotVersion: number | null;
+  /** The record of `idempotencyKey` when one was asked for and exists. */
+  idempotency?: IdempotencyRecord | null;
 }>;
 
 const identity = <S>(): SnapshotCodec<S> => ({ encode: (state) => state, decode: (json) => json as S });
 
-/** Loads the matching snapshot if any, then folds the rest of the stream onto it. */
+/** Folds the stream onto its matching snapshot, if any; snapshot and events come in one read. */
 export async function aggregateStream<S, E extends DomainEvent>(
   store: EventStore,
-  { streamId, evolve, initialState, snapshot }: AggregateStreamOptions<S, E>,
+  { streamId, evolve, initialState, snapshot, idempotencyKey }: AggregateStreamOptions<S, E>,
 ): Promise<AggregatedStream<S>> {
   const codec: SnapshotCodec<S> = snapshot?.codec ?? identity<S>();
-  const stored = snapshot === undefined ? null : await store.loadSnapshot(streamId);
-  const usable = stored !== null && stored.snapshotKey === snapshot?.key ? stored : null;
+  const loaded = await store.loadStream<E>(streamId, {
+    ...(snapshot === undefined ? {} : { snapshotKey: snapshot.key }),
+    ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+  });
+  const usable = loaded.snapshot;
   const start = usable === null ? initialState() : codec.decode(usable.state);
-  const fromVersion = usable === null ? 1 : usable.streamVersion + 1;
-  const { events } = await store.readStream<E>(streamId, { fromVersion });
-  const state = events.reduce(evolve, start);
+  const state = loaded.events.reduce(evolve, start);
   // the version the state reflects, which is what an append must expect
-  const streamVersion = events.at(-1)?.streamVersion ?? usable?.streamVersion ?? 0;
-  return { state, streamVersion, snapshotVersion: usable?.streamVersion ?? null };
+  const streamVersion = loaded.events.at(-1)?.streamVersion ?? usable?.streamVersion ?? 0;
+  return {
+    state,
+    streamVersion,
+    snapshotVersion: usable?.streamVersion ?? null,
+    ...(idempotencyKey === undefined ? {} : { idempotency: loaded.idempotency }),
+  };
 }
 
 export type SaveSnapshotOptions<S> = Readonly<{

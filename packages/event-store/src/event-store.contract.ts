@@ -219,9 +219,32 @@ export function eventStoreContract(fixture: ContractFixture): void {
       await append(store, b, 'no_stream');
       await assert.rejects(
         store.appendToStreams([stream(a, 'no_stream'), stream(b, 0), stream(c, 'any')]),
-        (e) => isConflict(e) && (e as ConcurrencyError).streamId === b,
+        (e) => isConflict(e) && (e as ConcurrencyError).streamId === b && (e as ConcurrencyError).actualVersion === 1,
       );
       assert.deepEqual(await Promise.all([a, b, c].map((id) => store.streamVersion(id))), [0, 1, 0]);
+    });
+
+    it('lets concurrent appends over the same streams, given in any order, all commit without deadlock', async () => {
+      const store = fixture.makeStore();
+      const [a, b] = [newId('sku'), newId('sku')];
+      const pairs = Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? [a, b] : [b, a]));
+      const results = await Promise.all(pairs.map((ids) => store.appendToStreams(ids.map((id) => stream(id, 'any')))));
+      assert.ok(results.every((r) => r.status === 'appended'));
+      for (const id of [a, b]) {
+        assert.deepEqual((await store.readStream(id)).events.map((e) => e.streamVersion), Array.from({ length: 12 }, (_, i) => i + 1));
+      }
+    });
+
+    it('appends once for concurrent multi-stream appends with one key', async () => {
+      const store = fixture.makeStore();
+      const [a, b] = [newId('sku'), newId('sku')];
+      const idempotency = { key: newId('key'), requestHash: 'hash-once', response: { reserved: 2 } };
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => store.appendToStreams([stream(a, 'any'), stream(b, 'any', 2)], { idempotency })),
+      );
+      assert.equal(results.filter((r) => r.status === 'appended').length, 1);
+      assert.ok(results.every((r) => r.status === 'appended' || (r.status === 'duplicate' && (r.response as { reserved: number }).reserved === 2)));
+      assert.deepEqual(await Promise.all([a, b].map((id) => store.streamVersion(id))), [1, 2]);
     });
 
     it('replays a multi-stream append by its key and refuses the key for another request', async () => {
@@ -283,6 +306,8 @@ export function eventStoreContract(fixture: ContractFixture): void {
       const read = await store.readStream(streamId);
       assert.deepEqual(read.events.map((e) => e.data), expected);
       assert.deepEqual(read.events.map((e) => e.schemaVersion), [3, 3]);
+      const loaded = await store.loadStream(streamId);
+      assert.deepEqual(loaded.events.map((e) => e.data), expected);
       const all = await collect(store, from, [streamId], 2);
       assert.deepEqual(all.map((e) => e.data), expected);
     });
@@ -293,6 +318,56 @@ export function eventStoreContract(fixture: ContractFixture): void {
       await assert.rejects(store.appendToStream(newId('cart'), newer, { streamType: TYPE, expectedVersion: 'any' }), {
         code: 'INVALID_SCHEMA_VERSION',
       });
+    });
+  });
+
+  describe('loadStream', () => {
+    it('reads a missing stream as empty, with no snapshot and no key record', async () => {
+      const store = fixture.makeStore();
+      const loaded = await store.loadStream(newId('missing'), { snapshotKey: 'k', idempotencyKey: randomUUID() });
+      assert.deepEqual(loaded, { events: [], streamVersion: 0, snapshot: null, idempotency: null });
+    });
+
+    it('starts after the snapshot saved under the key asked for and ignores any other', async () => {
+      const store = fixture.makeStore();
+      const streamId = newId('load');
+      await append(store, streamId, 'no_stream', 5);
+      await store.saveSnapshot({ streamId, streamVersion: 3, snapshotKey: 'k1', state: { upTo: 3 } });
+      const fromSnapshot = await store.loadStream(streamId, { snapshotKey: 'k1' });
+      assert.deepEqual(fromSnapshot.snapshot, { streamId, streamVersion: 3, snapshotKey: 'k1', state: { upTo: 3 } });
+      assert.deepEqual(fromSnapshot.events.map((e) => [e.streamVersion, e.data]), [
+        [4, { n: 4, nested: { list: [3] } }],
+        [5, { n: 5, nested: { list: [4] } }],
+      ]);
+      assert.equal(fromSnapshot.streamVersion, 5);
+      for (const options of [{ snapshotKey: 'k2' }, {}]) {
+        const whole = await store.loadStream(streamId, options);
+        assert.equal(whole.snapshot, null);
+        assert.deepEqual(whole.events.map((e) => e.streamVersion), [1, 2, 3, 4, 5]);
+      }
+      await store.saveSnapshot({ streamId, streamVersion: 5, snapshotKey: 'k1', state: { upTo: 5 } });
+      const upToDate = await store.loadStream(streamId, { snapshotKey: 'k1' });
+      assert.deepEqual([upToDate.snapshot?.state, upToDate.events, upToDate.streamVersion], [{ upTo: 5 }, [], 5]);
+    });
+
+    it('returns the record of the idempotency key asked for, in the same read', async () => {
+      const store = fixture.makeStore();
+      const streamId = newId('load-key');
+      const key = randomUUID();
+      const response = { accepted: true, version: 2 };
+      await store.appendToStream(streamId, events(2), {
+        streamType: TYPE,
+        expectedVersion: 'no_stream',
+        idempotency: { key, requestHash: 'h-1', response },
+      });
+      const loaded = await store.loadStream(streamId, { idempotencyKey: key });
+      assert.equal(loaded.streamVersion, 2);
+      assert.deepEqual(loaded.events.map((e) => e.streamVersion), [1, 2]);
+      const { createdAt, ...record } = loaded.idempotency ?? { createdAt: null };
+      assert.deepEqual(record, { key, requestHash: 'h-1', response, streamId, streamVersion: 2 });
+      assert.ok(createdAt instanceof Date);
+      assert.equal((await store.loadStream(streamId, { idempotencyKey: randomUUID() })).idempotency, null);
+      assert.equal((await store.loadStream(streamId)).idempotency, null);
     });
   });
 

@@ -1,6 +1,9 @@
 import type { DomainEvent, EventMetadata, RecordedEvent } from '@orderflow/contracts';
 
-/** LISTEN channel the append notifies at commit; the payload is the outbox partition. */
+/**
+ * LISTEN channel on which the store announces appends after they commit; the payload is
+ * one outbox partition number (several partitions: several notifications).
+ */
 export const OUTBOX_CHANNEL = 'outbox';
 
 /** Fixed in migration 0001 (`outbox_partition`); the relay owns one lock per partition. */
@@ -89,6 +92,20 @@ export type IdempotencyRecord = Readonly<{
   createdAt: Date;
 }>;
 
+export type LoadStreamOptions = Readonly<{
+  /** Start after the stream's snapshot if it was saved under this key; any other is ignored. */
+  snapshotKey?: string;
+  /** Also look up this idempotency key. */
+  idempotencyKey?: string;
+}>;
+
+/**
+ * One consistent read: `events` are those after `snapshot` (all of them without one),
+ * `streamVersion` the stream's current version, `idempotency` the key's record if asked.
+ */
+export type LoadedStream<E extends DomainEvent = DomainEvent> = ReadStreamResult<E> &
+  Readonly<{ snapshot: Snapshot | null; idempotency: IdempotencyRecord | null }>;
+
 /** The event store port; `pg-event-store.ts` and `memory-event-store.ts` implement it. */
 export type EventStore = {
   appendToStream(streamId: string, events: readonly NewEvent[], options: AppendToStreamOptions): Promise<AppendResult>;
@@ -101,6 +118,8 @@ export type EventStore = {
     streamId: string,
     options?: ReadStreamOptions,
   ): Promise<ReadStreamResult<E>>;
+  /** What a command handler reads before it decides, in one round trip. */
+  loadStream<E extends DomainEvent = DomainEvent>(streamId: string, options?: LoadStreamOptions): Promise<LoadedStream<E>>;
   /** Only events of committed transactions older than every running one: never skips a late commit. */
   readAll(options: ReadAllOptions): Promise<ReadAllResult>;
   /** 0 when the stream does not exist. */

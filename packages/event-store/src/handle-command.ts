@@ -1,6 +1,6 @@
 import type { DomainEvent, EventMetadata } from '@orderflow/contracts';
 import { ConcurrencyError } from '@orderflow/platform/errors';
-import { aggregateStream, saveSnapshotIfDue, type SnapshotPolicy } from './aggregate-stream.js';
+import { aggregateStream, saveSnapshotIfDue, type AggregatedStream, type SnapshotPolicy } from './aggregate-stream.js';
 import { idempotencyKeyReused } from './append-input.js';
 import type { EventStore } from './event-store.js';
 
@@ -20,6 +20,13 @@ export type HandleCommandOptions<C, S, E extends DomainEvent> = Readonly<{
   /** The response stored with the key (JSON); defaults to `{ streamId, streamVersion }`. */
   toResponse?: (outcome: CommandOutcome<S, E>) => unknown;
   snapshot?: SnapshotPolicy<S>;
+  /**
+   * The stream as the caller already has it: read earlier (before an external call), or
+   * the initial state of a stream that cannot exist yet (a fresh UUID). The first attempt
+   * decides on it without reading and appends expecting its version, so a stale one is
+   * a concurrency conflict like any other and the retry reads afresh.
+   */
+  current?: AggregatedStream<S>;
   /** Retries after a concurrency conflict; other errors are never retried. Default 3. */
   maxRetries?: number;
   /** A failed snapshot save does not fail a committed command; it is reported here. */
@@ -43,7 +50,7 @@ export async function handleCommand<C, S, E extends DomainEvent>(
   const maxRetries = options.maxRetries ?? 3;
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return await attemptCommand(store, options);
+      return await attemptCommand(store, options, attempt === 0 ? options.current : undefined);
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= maxRetries) throw error;
     }
@@ -53,9 +60,10 @@ export async function handleCommand<C, S, E extends DomainEvent>(
 async function attemptCommand<C, S, E extends DomainEvent>(
   store: EventStore,
   options: HandleCommandOptions<C, S, E>,
+  known: AggregatedStream<S> | undefined,
 ): Promise<HandledCommand<S, E>> {
   const { streamId, streamType, evolve, idempotency, snapshot } = options;
-  const current = await aggregateStream(store, { streamId, evolve, initialState: options.initialState, snapshot });
+  const current = known ?? (await aggregateStream(store, { streamId, evolve, initialState: options.initialState, snapshot }));
   let decided: readonly E[];
   try {
     const result = options.decide(options.command, current.state);

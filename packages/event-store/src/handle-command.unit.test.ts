@@ -119,6 +119,28 @@ describe('handleCommand', () => {
     assert.equal(await store.streamVersion('tally-1'), 1);
   });
 
+  it('decides on a state the caller supplies without reading the stream', async () => {
+    const store = createMemoryEventStore();
+    let reads = 0;
+    const counting: EventStore = { ...store, loadStream: (...args) => ((reads += 1), store.loadStream(...args)) };
+    const current = { state: { total: 0, closed: false }, streamVersion: 0, snapshotVersion: null };
+    const result = await handle(counting, add(7), { current });
+    assert.equal(reads, 0);
+    assert.equal(result.streamVersion, 1);
+    assert.deepEqual((await store.readStream('tally-1')).events.map((e) => e.data), [{ n: 7 }]);
+  });
+
+  it('treats a stale supplied state as a conflict and retries from a fresh read', async () => {
+    const store = createMemoryEventStore();
+    await handle(store, add(5));
+    const stale = { state: { total: 0, closed: false }, streamVersion: 0, snapshotVersion: null };
+    const result = await handle(store, add(1), { current: stale });
+    assert.equal(result.streamVersion, 2);
+    assert.deepEqual(result.status === 'appended' ? result.state : null, { total: 6, closed: false });
+    await assert.rejects(handle(store, add(1), { current: stale, maxRetries: 0 }), ConcurrencyError);
+    assert.equal(await store.streamVersion('tally-1'), 2);
+  });
+
   it('saves a snapshot every N events and survives a failing save', async () => {
     const store = createMemoryEventStore();
     const snapshot = { key: 'tally-v1', every: 2 };

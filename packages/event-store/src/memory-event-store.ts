@@ -129,6 +129,15 @@ export function createMemoryEventStore(options: UpcastingOptions = {}): EventSto
       return { streamVersion: stream.length, events: events as never };
     },
 
+    async loadStream(streamId, { snapshotKey, idempotencyKey } = {}) {
+      const stored = snapshotKey === undefined ? undefined : snapshots.get(streamId);
+      const snapshot = stored !== undefined && stored.snapshotKey === snapshotKey ? { ...stored, state: viaJson(stored.state) } : null;
+      const stream = streams.get(streamId) ?? [];
+      const events = stream.slice(snapshot?.streamVersion ?? 0).map(({ checkpoint: _checkpoint, ...event }): RecordedEvent => upcast(event));
+      const idempotency = idempotencyKey === undefined ? null : (keys.get(idempotencyKey) ?? null);
+      return { streamVersion: stream.length, events: events as never, snapshot, idempotency };
+    },
+
     async readAll({ fromPosition = START_CHECKPOINT, limit }) {
       const after = (e: ReadAllEvent) =>
         e.checkpoint.transactionId > fromPosition.transactionId ||

@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { ConcurrencyError } from '@orderflow/platform/errors';
 import pg from 'pg';
 import { aggregateStream } from './aggregate-stream.js';
-import { OUTBOX_CHANNEL, type EventStore, type GlobalCheckpoint } from './event-store.js';
+import { OUTBOX_CHANNEL, type GlobalCheckpoint } from './event-store.js';
 import { collect, endOfLog, TEST_STREAM_PREFIX } from './event-store.contract.js';
-import { createPgEventStore } from './pg-event-store.js';
+import { outboxPartitionOf } from './outbox-partition.js';
+import { createPgEventStore, type PgEventStore } from './pg-event-store.js';
 import { createTestPool, migrateTestDatabase, removeTestOutboxRows, testDatabaseUrl } from './pg-test-database.js';
 
 let pool: pg.Pool;
-let store: EventStore;
+let store: PgEventStore;
 
 before(async () => {
   await migrateTestDatabase();
@@ -25,6 +25,7 @@ before(async () => {
 });
 
 after(async () => {
+  await store.close();
   await removeTestOutboxRows(pool, TEST_STREAM_PREFIX);
   await pool.end();
 });
@@ -72,7 +73,7 @@ describe('PostgreSQL event store guarantees', () => {
     }
   });
 
-  it('writes one outbox row per event and notifies the relay once, at commit', async () => {
+  it('writes one outbox row per event in the stream\'s partition, and never notifies from the append\'s transaction', async () => {
     const streamId = newId('outbox');
     const listener = new pg.Client({ connectionString: testDatabaseUrl });
     const writer = await pool.connect();
@@ -92,19 +93,27 @@ describe('PostgreSQL event store guarantees', () => {
         [streamId],
       );
       assert.deepEqual(outbox.map((r) => r.global_position), rows[0]?.positions);
-      assert.ok(outbox.every((r) => r.partition === r.expected && r.partition >= 0 && r.partition < 16));
-      await sleep(100);
-      assert.equal(fromWriter.length, 0, 'nothing may be announced before commit');
-
+      assert.ok(outbox.every((r) => r.partition === r.expected && r.partition === outboxPartitionOf(streamId)));
       await writer.query('COMMIT');
-      if (fromWriter.length === 0) await once(listener, 'notification');
-      await sleep(100);
-      assert.deepEqual(fromWriter.map((n) => [n.channel, n.payload]), [[OUTBOX_CHANNEL, String(outbox[0]?.expected)]]);
+      // a NOTIFY in the append would be delivered now; the store announces from its own connection instead
+      await writer.query('SELECT 1');
+      await sleep(200);
+      assert.deepEqual(fromWriter, [], 'the append transaction must not take the notification queue lock');
     } finally {
       await writer.query('ROLLBACK');
       writer.release();
       await listener.end();
     }
+  });
+
+  it('computes the outbox partition of a stream exactly as the database does', async () => {
+    const ids = Array.from({ length: 300 }, (_, i) => `${i % 3 === 0 ? 'order' : 'inventory'}-${randomUUID()}-é${i}`);
+    const { rows } = await pool.query<{ partition: number }>(
+      'SELECT outbox_partition(id) AS partition FROM unnest($1::text[]) WITH ORDINALITY AS t (id, n) ORDER BY n',
+      [ids],
+    );
+    assert.deepEqual(ids.map(outboxPartitionOf), rows.map((r) => r.partition));
+    assert.equal(new Set(rows.map((r) => r.partition)).size, 16);
   });
 
   it('upcasts a version 1 event stored by an older writer', async () => {

@@ -7,7 +7,6 @@ import {
   idempotencyKeyReused,
   orderStreams,
   prepareEvents,
-  type PreparedEvent,
 } from './append-input.js';
 import type {
   AppendResult,
@@ -18,9 +17,13 @@ import type {
   StreamAppend,
 } from './event-store.js';
 import { START_CHECKPOINT } from './event-store.js';
+import type { OutboxNotifier } from './outbox-notifier.js';
+import { outboxPartitionOf } from './outbox-partition.js';
+import { createPgOutboxNotifier } from './pg-outbox-notifier.js';
+import { selectLoadStream } from './pg-load-stream.js';
+import { appendToStreamsStatement } from './pg-append-streams.js';
 import {
   appendEvents,
-  insertIdempotencyKey,
   selectAll,
   selectIdempotencyKey,
   selectIdempotentReplay,
@@ -33,14 +36,24 @@ import {
 import { readAllLimit, readStreamRange } from './read-input.js';
 import { upcastEvent, type UpcastingOptions } from './upcasters.js';
 
-export type PgEventStoreOptions = UpcastingOptions & Readonly<{ pool: pg.Pool }>;
+export type PgEventStoreOptions = UpcastingOptions &
+  Readonly<{
+    pool: pg.Pool;
+    /**
+     * Announces committed appends on OUTBOX_CHANNEL. Default: a coalescing notifier on a
+     * connection of its own, opened with the pool's settings at the first append.
+     * `null`: no announcements, relays find new rows by polling.
+     */
+    notifier?: OutboxNotifier | null;
+    /** A failed announcement (never a failed append); default: a process warning. */
+    onNotifyError?: (error: unknown) => void;
+  }>;
 
-type PreparedStream = Readonly<{
-  streamId: string;
-  streamType: string;
-  expectedVersion: ExpectedVersion;
-  events: PreparedEvent[];
-}>;
+/** `close` ends the store's own notifier connection after its last announcement; the pool stays the caller's. */
+export type PgEventStore = EventStore & Readonly<{ close: () => Promise<void> }>;
+
+const warnNotifyFailed = (error: unknown) =>
+  process.emitWarning(`outbox announcement failed, relays will poll: ${String(error)}`, 'EventStoreWarning');
 
 const violatedConstraint = (error: unknown): string | undefined => {
   const e = error as { code?: unknown; constraint?: unknown } | null;
@@ -76,8 +89,28 @@ function toAppendResult(row: AppendRow, streamId: string, expected: ExpectedVers
   }
 }
 
-export function createPgEventStore(options: PgEventStoreOptions): EventStore {
+/** The rows of append_to_streams, or the one row of a replay answered after a race. */
+type StreamsOutcomeRow = Pick<AppendRow, 'stream_version' | 'global_positions' | 'response'> &
+  Readonly<{ status: AppendRow['status']; stream_id?: string | null }>;
+
+function toAppendToStreamsResult(rows: readonly StreamsOutcomeRow[], key: string): AppendToStreamsResult {
+  const [first] = rows;
+  if (first?.status === 'mismatch') throw idempotencyKeyReused(key);
+  if (first?.status === 'duplicate') return { status: 'duplicate', response: first.response };
+  const streams = rows.map((row) => ({
+    streamId: row.stream_id ?? '',
+    streamVersion: row.stream_version ?? 0,
+    globalPositions: (row.global_positions ?? []).map((p) => BigInt(p)),
+  }));
+  return { status: 'appended', streams };
+}
+
+export function createPgEventStore(options: PgEventStoreOptions): PgEventStore {
   const { pool } = options;
+  const notifier =
+    options.notifier === undefined ? createPgOutboxNotifier(pool.options, options.onNotifyError ?? warnNotifyFailed) : options.notifier;
+  // after the commit only: a relay woken earlier would find nothing and sleep until its poll
+  const announce = (streamIds: readonly string[]) => notifier?.appended(streamIds.map(outboxPartitionOf));
 
   /** Another writer of the same key committed first: answer as a replay of its outcome. */
   async function replayAfterRace(idempotency: Idempotency | undefined, error: unknown): Promise<AppendRow> {
@@ -88,47 +121,6 @@ export function createPgEventStore(options: PgEventStoreOptions): EventStore {
     return replay;
   }
 
-  async function writeStreams(client: pg.PoolClient, streams: readonly PreparedStream[], idempotency?: Idempotency) {
-    if (idempotency !== undefined) {
-      const replay = await selectIdempotentReplay(client, idempotency.key, idempotency.requestHash);
-      if (replay !== null) return replay;
-    }
-    const written: { streamId: string; streamVersion: number; globalPositions: readonly bigint[] }[] = [];
-    for (const stream of streams) {
-      const expectedVersion = expectedVersionParam(stream.expectedVersion);
-      const row = await appendEvents(client, { ...stream, expectedVersion }, stream.events).catch((error: unknown) => {
-        throw typedAppendError(error, stream.streamId, stream.expectedVersion);
-      });
-      const result = toAppendResult(row, stream.streamId, stream.expectedVersion, '');
-      if (result.status === 'appended') {
-        written.push({ streamId: stream.streamId, streamVersion: result.streamVersion, globalPositions: result.globalPositions });
-      }
-    }
-    // Taken after the stream locks, in the same order as a single-stream append, so the two cannot deadlock.
-    if (idempotency !== undefined) {
-      await insertIdempotencyKey(client, idempotency.key, idempotency.requestHash, idempotency.response);
-    }
-    return written;
-  }
-
-  async function inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>, commitIf: (result: T) => boolean): Promise<T> {
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query(commitIf(result) ? 'COMMIT' : 'ROLLBACK');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
-  }
-
   return {
     async appendToStream(streamId, events, { streamType, expectedVersion, idempotency }) {
       const prepared = prepareEvents(events, options);
@@ -137,22 +129,24 @@ export function createPgEventStore(options: PgEventStoreOptions): EventStore {
       const row = await appendEvents(pool, { streamId, streamType, expectedVersion: expected }, prepared, idempotency).catch(
         (error: unknown) => replayAfterRace(idempotency, typedAppendError(error, streamId, expectedVersion)),
       );
-      return toAppendResult(row, streamId, expectedVersion, idempotency?.key ?? '');
+      const result = toAppendResult(row, streamId, expectedVersion, idempotency?.key ?? '');
+      if (result.status === 'appended') announce([streamId]);
+      return result;
     },
 
     async appendToStreams(streams: readonly StreamAppend[], { idempotency } = {}): Promise<AppendToStreamsResult> {
       checkIdempotency(idempotency);
-      const prepared = orderStreams(streams).map((stream) => {
-        expectedVersionParam(stream.expectedVersion);
-        return { ...stream, events: prepareEvents(stream.events, options) };
-      });
-      const outcome = await inTransaction(
-        (client) => writeStreams(client, prepared, idempotency),
-        (result) => Array.isArray(result),
-      ).catch((error: unknown) => replayAfterRace(idempotency, error));
-      if (Array.isArray(outcome)) return { status: 'appended', streams: outcome };
-      if (outcome.status === 'mismatch') throw idempotencyKeyReused(idempotency?.key ?? '');
-      return { status: 'duplicate', response: outcome.response };
+      const prepared = orderStreams(streams).map((stream) => ({
+        ...stream,
+        expectedParam: expectedVersionParam(stream.expectedVersion),
+        events: prepareEvents(stream.events, options),
+      }));
+      const rows: readonly StreamsOutcomeRow[] = await appendToStreamsStatement(pool, prepared, idempotency).catch(
+        async (error: unknown) => [await replayAfterRace(idempotency, error)],
+      );
+      const result = toAppendToStreamsResult(rows, idempotency?.key ?? '');
+      if (result.status === 'appended') announce(result.streams.map((s) => s.streamId));
+      return result;
     },
 
     async readStream(streamId, readOptions = {}) {
@@ -160,6 +154,11 @@ export function createPgEventStore(options: PgEventStoreOptions): EventStore {
       const { version, events } = await selectStream(pool, streamId, fromVersion, maxCount);
       // The store is not typed by event; upcasting has brought every event to the current shape.
       return { streamVersion: version, events: events.map((e) => upcastEvent(e, options)) as never };
+    },
+
+    async loadStream(streamId, loadOptions = {}) {
+      const loaded = await selectLoadStream(pool, streamId, loadOptions);
+      return { ...loaded, events: loaded.events.map((e) => upcastEvent(e, options)) as never };
     },
 
     async readAll({ fromPosition = START_CHECKPOINT, limit }) {
@@ -174,5 +173,6 @@ export function createPgEventStore(options: PgEventStoreOptions): EventStore {
     loadSnapshot: (streamId) => selectSnapshot(pool, streamId),
     saveSnapshot: (snapshot) => upsertSnapshot(pool, snapshot),
     findIdempotentResponse: (key) => selectIdempotencyKey(pool, key),
+    close: async () => notifier?.close(),
   };
 }

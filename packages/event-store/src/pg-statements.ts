@@ -13,7 +13,7 @@ export type AppendRow = {
   response: unknown;
 };
 
-type EventRow = {
+export type EventRow = {
   global_position: string;
   transaction_id: string;
   stream_id: string;
@@ -48,16 +48,25 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
 
 const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
 
+/**
+ * Named, so each connection parses and plans it once: on the hot path the server only
+ * binds and runs it.
+ */
+const APPEND_EVENTS = {
+  name: 'orderflow.append_events',
+  text: `SELECT status, stream_version, global_positions::text[] AS global_positions, response
+     FROM append_events($1, $2, $3, $4::uuid[], $5::text[], $6::int[], $7::jsonb[], $8::jsonb[], $9, $10, $11::jsonb)`,
+};
+
 export async function appendEvents(
   db: Queryable,
   stream: Readonly<{ streamId: string; streamType: string; expectedVersion: number | null }>,
   events: readonly PreparedEvent[],
   idempotency?: Readonly<{ key: string; requestHash: string; response?: unknown }>,
 ): Promise<AppendRow> {
-  const { rows } = await db.query<AppendRow>(
-    `SELECT status, stream_version, global_positions::text[] AS global_positions, response
-     FROM append_events($1, $2, $3, $4::uuid[], $5::text[], $6::int[], $7::jsonb[], $8::jsonb[], $9, $10, $11::jsonb)`,
-    [
+  const { rows } = await db.query<AppendRow>({
+    ...APPEND_EVENTS,
+    values: [
       stream.streamId,
       stream.streamType,
       stream.expectedVersion,
@@ -70,7 +79,7 @@ export async function appendEvents(
       idempotency?.requestHash ?? null,
       json(idempotency?.response),
     ],
-  );
+  });
   const row = rows[0];
   if (row === undefined) throw new Error('append_events returned no row');
   return row;
@@ -82,15 +91,6 @@ export async function selectIdempotentReplay(db: Queryable, key: string, request
     [key, requestHash],
   );
   return rows[0] ?? null;
-}
-
-/** For multi-stream appends: the key row carries no single stream. */
-export async function insertIdempotencyKey(db: Queryable, key: string, requestHash: string, response: unknown): Promise<void> {
-  await db.query('INSERT INTO idempotency_keys (key, request_hash, response) VALUES ($1, $2, $3::jsonb)', [
-    key,
-    requestHash,
-    json(response),
-  ]);
 }
 
 export async function selectIdempotencyKey(db: Queryable, key: string): Promise<IdempotencyRecord | null> {

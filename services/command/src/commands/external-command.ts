@@ -1,8 +1,9 @@
 import type { DomainEvent } from '@orderflow/contracts';
-import type { AggregateKind } from './aggregates.js';
+import { aggregateStream, idempotencyKeyReused } from '@orderflow/event-store';
+import { streamIdOfAggregate, versionedDecider, type AggregateKind } from './aggregates.js';
 import type { CommandContext } from './command-context.js';
-import type { CommandResult } from './command-response.js';
-import { loadAggregate, storedReplay, unchanged, type CommandRuntime } from './command-runtime.js';
+import type { CommandResponse, CommandResult } from './command-response.js';
+import { snapshotPolicy, unchanged, type CommandRuntime } from './command-runtime.js';
 import { runStreamCommand } from './stream-command.js';
 
 export type ExternalCommand<S, C, E extends DomainEvent, K extends C> = Readonly<{
@@ -17,21 +18,34 @@ export type ExternalCommand<S, C, E extends DomainEvent, K extends C> = Readonly
 /**
  * A command whose data includes an external system's answer (gateway, carrier). Money
  * must not move for a command that will be refused, nor twice for a replay, so before
- * the call: a replay answers from the stored response, and the decider, being pure, is
- * run on the draft against the current state, which refuses what the state forbids and
- * recognises a compensation with nothing left to do. Then the call, then the usual
- * command loop, which decides again against a fresh read.
+ * the call, one read answers both: a replay answers from the stored response, and the
+ * decider, being pure, is run on the draft against the state read, which refuses what
+ * the state (or a stale If-Match) forbids and recognises a compensation with nothing
+ * left to do. Then the call, then the append, decided on that same state and expecting
+ * its version: a write in between makes it a conflict, retried from a fresh read.
  */
 export async function runExternalCommand<S, C, E extends DomainEvent, K extends C & { type: string }>(
   rt: CommandRuntime,
   target: ExternalCommand<S, C, E, K>,
   ctx: CommandContext,
 ): Promise<CommandResult> {
-  const replay = await storedReplay(rt, ctx);
-  if (replay !== null) return replay;
   const { kind, aggregateId } = target;
-  const current = await loadAggregate(rt, kind, aggregateId);
-  if (kind.decider.decide(target.draft, current.state).length === 0) return unchanged(ctx, kind, aggregateId, current.version);
-  const command = await target.complete(target.draft, current.state);
-  return runStreamCommand(rt, { kind, aggregateId, command }, ctx);
+  const streamId = streamIdOfAggregate(kind, aggregateId);
+  const decider = versionedDecider(kind, streamId, ctx.expectedVersion);
+  const snapshot = snapshotPolicy(rt, kind);
+  const current = await aggregateStream(rt.store, {
+    streamId,
+    evolve: decider.evolve,
+    initialState: decider.initialState,
+    ...(snapshot === undefined ? {} : { snapshot }),
+    ...(ctx.idempotencyKey === null ? {} : { idempotencyKey: ctx.idempotencyKey }),
+  });
+  const stored = current.idempotency ?? null;
+  if (stored !== null) {
+    if (stored.requestHash !== ctx.requestHash) throw idempotencyKeyReused(stored.key);
+    return { response: stored.response as CommandResponse, replayed: true };
+  }
+  if (decider.decide(target.draft, current.state).length === 0) return unchanged(ctx, kind, aggregateId, current.streamVersion);
+  const command = await target.complete(target.draft, current.state.state);
+  return runStreamCommand(rt, { kind, aggregateId, command, current }, ctx);
 }

@@ -1,6 +1,7 @@
 import type { DomainEvent } from '@orderflow/contracts';
-import { handleCommand } from '@orderflow/event-store';
-import { streamIdOfAggregate, versionedDecider, type AggregateKind } from './aggregates.js';
+import { handleCommand, type AggregatedStream } from '@orderflow/event-store';
+import { ConcurrencyError } from '@orderflow/platform/errors';
+import { streamIdOfAggregate, versionedDecider, type AggregateKind, type Versioned } from './aggregates.js';
 import { eventMetadataOf, type CommandContext } from './command-context.js';
 import { commandResponse, type CommandResponse, type CommandResult } from './command-response.js';
 import { retryOnConflict, snapshotPolicy, type CommandRuntime } from './command-runtime.js';
@@ -11,7 +12,19 @@ export type StreamCommand<S, C, E extends DomainEvent, K extends C> = Readonly<{
   command: K;
   /** Fills in what the caller may leave to the current state (the order's currency), before deciding. */
   complete?: (command: K, state: S) => K;
+  /**
+   * The stream as already read, or `'new'` for a stream named by a fresh UUID: the first
+   * attempt decides on it and skips the read. If the stream has moved (or exists after
+   * all), the append's version check fails and the command runs again from a fresh read.
+   */
+  current?: AggregatedStream<Versioned<S>> | 'new';
 }>;
+
+const initialStream = <S>(initialState: () => Versioned<S>): AggregatedStream<Versioned<S>> => ({
+  state: initialState(),
+  streamVersion: 0,
+  snapshotVersion: null,
+});
 
 /**
  * One command against one stream: read (from a snapshot), fold, decide, append at the
@@ -28,11 +41,11 @@ export async function runStreamCommand<S, C, E extends DomainEvent, K extends C 
   const decider = versionedDecider(kind, streamId, ctx.expectedVersion);
   const snapshot = snapshotPolicy(rt, kind);
   const complete = target.complete ?? ((command: K) => command);
-  const handled = await retryOnConflict(rt, target.command.type, ctx, () =>
+  const attempt = (current?: AggregatedStream<Versioned<S>>) =>
     handleCommand(rt.store, {
       streamId,
       streamType: kind.streamType,
-      decide: (command: K, current) => decider.decide(complete(command, current.state), current),
+      decide: (command: K, state) => decider.decide(complete(command, state.state), state),
       evolve: decider.evolve,
       initialState: decider.initialState,
       command: target.command,
@@ -43,9 +56,37 @@ export async function runStreamCommand<S, C, E extends DomainEvent, K extends C 
           { streamId, aggregateId, version: streamVersion, events: events.map((e) => e.type) },
         ]),
       ...(snapshot === undefined ? {} : { snapshot }),
+      ...(current === undefined ? {} : { current }),
       maxRetries: 0,
       onSnapshotError: rt.onSnapshotError,
-    }),
-  );
+    });
+  const handled = await firstFromCurrent(rt, target, ctx, attempt, decider.initialState);
   return { response: handled.response as CommandResponse, replayed: handled.status === 'duplicate' };
+}
+
+/**
+ * A supplied state that turned out stale costs one attempt that did not count against
+ * the retries: it was never a read. A command pinned to a version (If-Match) is not
+ * run again, as `retryOnConflict` would not either, and it is never decided on an
+ * assumed new stream: a refusal would have to name an actual version nobody read.
+ */
+async function firstFromCurrent<S, C, E extends DomainEvent, K extends C & { type: string }, R>(
+  rt: CommandRuntime,
+  target: StreamCommand<S, C, E, K>,
+  ctx: CommandContext,
+  attempt: (current?: AggregatedStream<Versioned<S>>) => Promise<R>,
+  initialState: () => Versioned<S>,
+): Promise<R> {
+  const commandType = target.command.type;
+  const assumed = target.current === 'new' && ctx.expectedVersion !== undefined ? undefined : target.current;
+  if (assumed !== undefined) {
+    const current = assumed === 'new' ? initialStream(initialState) : assumed;
+    try {
+      return await attempt(current);
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError) || ctx.expectedVersion !== undefined) throw error;
+      rt.onConflictRetry(commandType);
+    }
+  }
+  return retryOnConflict(rt, commandType, ctx, () => attempt());
 }

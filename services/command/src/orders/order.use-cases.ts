@@ -58,7 +58,9 @@ export function orderUseCases(rt: CommandRuntime): OrderUseCases {
     createOrder(input, ctx) {
       const orderId = newAggregateId('order', ctx, rt.clock);
       const command: CreateOrder = domainCommand('CreateOrder', { orderId, ...input }, ctx);
-      return runStreamCommand(rt, { kind, aggregateId: orderId, command }, ctx);
+      // A fresh id, or one derived from a key never used (a used key is answered by the
+      // append's idempotency check first): the stream cannot exist, so nothing is read.
+      return runStreamCommand(rt, { kind, aggregateId: orderId, command, current: 'new' }, ctx);
     },
     addOrderItem(input, ctx) {
       const command: AddOrderItem = domainCommand('AddOrderItem', { ...input, currency: input.currency ?? NO_CURRENCY }, ctx);

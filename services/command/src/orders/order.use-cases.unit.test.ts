@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { orderStreamId } from '@orderflow/contracts';
+import { currentSchemaVersion, orderStreamId } from '@orderflow/contracts';
+import { createMemoryEventStore } from '@orderflow/event-store';
 import { isAppError } from '@orderflow/platform/errors';
 import { contextFor, memoryKit } from '../testing/command-test-kit.js';
 import { createOrderInput } from '../testing/fixtures.js';
@@ -40,6 +41,22 @@ describe('order use cases', () => {
       await kit.commands.createOrder(input, contextFor(input, { key: 'create-2' }));
       const other = createOrderInput({ customerId: 'cust-2' });
       await assert.rejects(kit.commands.createOrder(other, contextFor(other, { key: 'create-2' })), isCode('IDEMPOTENCY_KEY_REUSED'));
+    });
+
+    it('reads the stream after all when the id it assumed new is taken, and answers as the decider does', async () => {
+      // the stream of a key whose record is gone (expired): the append's idempotency check cannot answer
+      const earlier = memoryKit();
+      const input = createOrderInput();
+      const created = await earlier.commands.createOrder(input, contextFor(input, { key: 'create-expired' }));
+      const streamId = orderStreamId(created.response.aggregateId);
+      const store = createMemoryEventStore({ currentSchemaVersions: currentSchemaVersion });
+      const copied = (await earlier.store.readStream(streamId)).events.map(({ type, data, metadata }) => ({ type, data, metadata }));
+      await store.appendToStream(streamId, copied, { streamType: 'Order', expectedVersion: 'no_stream' });
+      let reads = 0;
+      const kit = memoryKit({ store: { ...store, loadStream: (...args) => ((reads += 1), store.loadStream(...args)) } });
+      await assert.rejects(kit.commands.createOrder(input, contextFor(input, { key: 'create-expired' })), isCode('ORDER_ALREADY_EXISTS'));
+      assert.equal(reads, 1);
+      assert.equal(await store.streamVersion(streamId), 1);
     });
 
     it('stamps correlation, causation, user and trace on the events', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { paymentStreamId } from '@orderflow/contracts';
-import { isAppError } from '@orderflow/platform/errors';
+import { ConcurrencyError, isAppError } from '@orderflow/platform/errors';
 import { createSimulatedPaymentGateway } from '../external/simulated-payment-gateway.js';
 import { contextFor, memoryKit } from '../testing/command-test-kit.js';
 import { counting } from '../testing/spy-ports.js';
@@ -97,6 +97,37 @@ describe('payment use cases', () => {
       const paymentId = (await kit.commands.authorizePayment(input, contextFor(input))).response.aggregateId;
       await assert.rejects(kit.commands.capturePayment({ paymentId }, contextFor({ paymentId })), isCode('PAYMENT_DECLINED', 'precondition'));
       assert.equal(gateway.calls['capture'], undefined);
+    });
+
+    it('refuses a capture pinned to a stale version before calling the gateway', async () => {
+      const { kit, gateway } = kitWithGateway();
+      const paymentId = await authorized(kit);
+      const pinned = contextFor({ paymentId, pinned: true }, { expectedVersion: 0 });
+      await assert.rejects(
+        kit.commands.capturePayment({ paymentId }, pinned),
+        (e) => e instanceof ConcurrencyError && e.expectedVersion === 0 && e.actualVersion === 1,
+      );
+      assert.equal(gateway.calls['capture'], undefined);
+      const current = contextFor({ paymentId, pinned: 1 }, { expectedVersion: 1 });
+      assert.deepEqual((await kit.commands.capturePayment({ paymentId }, current)).response.events, ['PaymentCaptured']);
+    });
+
+    it('records the answer against a state moved by a write during the gateway call, from a fresh read', async () => {
+      const { kit, gateway } = kitWithGateway();
+      const paymentId = await authorized(kit);
+      const slowCapture = gateway.capture;
+      let raced = false;
+      gateway.capture = async (...args) => {
+        // another command completes while the gateway is busy: the state read before the call is stale
+        if (!raced) {
+          raced = true;
+          await kit.commands.voidPayment({ paymentId }, contextFor({ paymentId, during: 'capture' }));
+        }
+        return slowCapture(...args);
+      };
+      await assert.rejects(kit.commands.capturePayment({ paymentId }, contextFor({ paymentId, op: 'late' })), isCode('PAYMENT_VOIDED'));
+      const { events } = await kit.store.readStream(paymentStreamId(paymentId));
+      assert.deepEqual(events.map((e) => e.type), ['PaymentAuthorized', 'PaymentVoided']);
     });
 
     it('voids once: a second void changes nothing and asks the gateway nothing', async () => {
