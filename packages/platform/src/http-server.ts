@@ -19,7 +19,7 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
     loggerInstance: opts.logger as FastifyBaseLogger,
     bodyLimit: opts.bodyLimit ?? 256 * 1024,
     // ids may be 128 characters, percent-encoded up to three times that; routes validate the real limit
-    maxParamLength: 512,
+    routerOptions: { maxParamLength: 512 },
     // one line per request is written by the onResponse hook below, with the outcome
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
