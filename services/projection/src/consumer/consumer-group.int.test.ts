@@ -12,7 +12,7 @@ import { migrateDatabase } from '../testing/test-env.js';
 const ORDERS = Number(process.env.PROJECTION_SCALE_ORDERS ?? 2_000);
 const SESSION_TIMEOUT_MS = 6_000;
 
-/** After its second commit the writer stalls well past the session timeout (a loaded machine delays the
+/** After its first commit the writer stalls well past the session timeout (a loaded machine delays the
  * coordinator too): its member is evicted holding applied, uncommitted batches. */
 function stallingOnce(writer: ReadModelWriter): ReadModelWriter {
   let applies = 0;
@@ -21,7 +21,7 @@ function stallingOnce(writer: ReadModelWriter): ReadModelWriter {
     async apply(envelopes) {
       const result = await writer.apply(envelopes);
       applies += 1;
-      if (applies === 2) await new Promise((r) => setTimeout(r, SESSION_TIMEOUT_MS + 8_000));
+      if (applies === 1) await new Promise((r) => setTimeout(r, SESSION_TIMEOUT_MS + 8_000));
       return result;
     },
   };
