@@ -20,6 +20,12 @@ export const configSpec = z.object({
   GATEWAY_LATENCY_MS: nonNegativeInt(0, 60_000),
   GATEWAY_ERROR_RATE: rate(0),
   GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(2_000),
+  /**
+   * `active`: voids of payments authorized with card token `tok_void_fails` fail with
+   * GATEWAY_UNAVAILABLE, a compensation that keeps failing; `cleared`: the gateway has
+   * recovered and voids them (restart the service with it to end the fault).
+   */
+  GATEWAY_VOID_FAULT: z.enum(['active', 'cleared']).default('active'),
   /** The simulated shipping carrier. */
   CARRIER_LATENCY_MS: nonNegativeInt(0, 60_000),
   CARRIER_ERROR_RATE: rate(0),

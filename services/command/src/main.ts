@@ -14,11 +14,17 @@ const SERVICE = 'command';
 async function main() {
   const { config, logger, metrics, tracing } = createRuntime(SERVICE, configSpec);
   const pool = createPool(config.DATABASE_URL, logger, { name: SERVICE, max: config.PG_POOL_MAX });
-  const store = createPgEventStore({ pool, currentSchemaVersions: currentSchemaVersion });
+  const store = createPgEventStore({
+    pool,
+    currentSchemaVersions: currentSchemaVersion,
+    // a lost announcement only delays the relay until its next poll; worth a warning, not a failure
+    onNotifyError: (err) => logger.warn({ event: 'outbox.notify_failed', err }, 'outbox announcement failed'),
+  });
   const gateway = createSimulatedPaymentGateway({
     amountLimit: config.PAYMENT_AMOUNT_LIMIT,
     latencyMs: config.GATEWAY_LATENCY_MS,
     errorRate: config.GATEWAY_ERROR_RATE,
+    voidFault: config.GATEWAY_VOID_FAULT,
   });
   const carrier = createSimulatedShippingCarrier({ latencyMs: config.CARRIER_LATENCY_MS, errorRate: config.CARRIER_ERROR_RATE });
   const clock = { now: () => new Date(), newId: randomUUID };
@@ -42,6 +48,7 @@ async function main() {
     logger,
     () => [
       { name: 'servers', close: () => Promise.all([closeGrpc(grpcServer, drainMs), app.close()]) },
+      { name: 'outbox-notifier', close: () => store.close() },
       { name: 'postgres', close: () => pool.end() },
       { name: 'tracing', close: () => tracing.shutdown() },
     ],

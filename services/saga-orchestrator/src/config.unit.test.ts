@@ -19,6 +19,11 @@ describe('saga orchestrator config', () => {
     assert.equal(config.SAGA_RETRY_BUDGET, 5);
     assert.equal(config.SAGA_DEADLINE_POLL_MS, 500);
     assert.equal(config.SAGA_BREAKER_ERROR_PERCENT, 50);
+    assert.equal(config.KAFKA_SESSION_TIMEOUT_MS, 10_000);
+    assert.equal(config.KAFKA_HEARTBEAT_INTERVAL_MS, 3_000);
+    assert.equal(config.SAGA_RESTART_GRACE_MS, 10_000);
+    assert.equal(config.SAGA_DEADLINE_MAX_DEFER_MS, 30_000);
+    assert.equal(config.SAGA_CONSUMER_CONCURRENCY, 32);
   });
   it('takes overrides from the environment', () => {
     const config = loadConfig('saga-orchestrator', configSpec, { ...required, SAGA_STEP_TIMEOUT_MS: '1500', SAGA_RETRY_BUDGET: '2' });
@@ -37,6 +42,18 @@ describe('saga orchestrator config', () => {
         return true;
       },
     );
+  });
+  it('refuses a session timeout under the broker minimum and a heartbeat too slow for it', () => {
+    assert.throws(() => loadConfig('saga-orchestrator', configSpec, { ...required, KAFKA_SESSION_TIMEOUT_MS: '3000' }), /KAFKA_SESSION_TIMEOUT_MS/);
+    assert.throws(
+      () => loadConfig('saga-orchestrator', configSpec, { ...required, KAFKA_SESSION_TIMEOUT_MS: '9000', KAFKA_HEARTBEAT_INTERVAL_MS: '4000' }),
+      /KAFKA_HEARTBEAT_INTERVAL_MS must be at most a third of KAFKA_SESSION_TIMEOUT_MS/,
+    );
+  });
+  it('lets the grace and the lag check be turned off', () => {
+    const config = loadConfig('saga-orchestrator', configSpec, { ...required, SAGA_RESTART_GRACE_MS: '0', SAGA_DEADLINE_MAX_DEFER_MS: '0' });
+    assert.equal(config.SAGA_RESTART_GRACE_MS, 0);
+    assert.equal(config.SAGA_DEADLINE_MAX_DEFER_MS, 0);
   });
   it('refuses a backoff base above its cap', () =>
     assert.throws(

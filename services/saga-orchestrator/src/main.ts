@@ -20,7 +20,7 @@ const SERVICE = 'saga-orchestrator';
 
 async function main() {
   const { config, logger, metrics, tracing } = createRuntime(SERVICE, configSpec);
-  const pool = createPool(config.DATABASE_URL, logger, { name: SERVICE, max: 8 });
+  const pool = createPool(config.DATABASE_URL, logger, { name: SERVICE, max: config.PG_POOL_MAX });
   const kafka = createKafka({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
   const admin = kafka.admin();
   await admin.connect();

@@ -216,9 +216,19 @@ describe('order saga orchestrator', () => {
     assert.ok((now?.attempts ?? 0) > stuck.attempts, 'the void kept being retried meanwhile');
     assert.match(now?.lastError ?? '', /GATEWAY_UNAVAILABLE/);
 
-    const list = await orchestrator.app.inject({ method: 'GET', url: '/api/v1/admin/sagas?status=COMPENSATING&stuckForSeconds=1' });
-    assert.equal(list.statusCode, 200);
-    const { items } = list.json<{ items: { sagaId: string; lastError: string; attempts: number; currentStep: string }[] }>();
+    // stuck is a matter of time: the 100 others may well have finished within the second
+    type Listed = { items: { sagaId: string; lastError: string; attempts: number; currentStep: string }[] };
+    let items: Listed['items'] = [];
+    await waitFor(
+      async () => {
+        const list = await orchestrator.app.inject({ method: 'GET', url: '/api/v1/admin/sagas?status=COMPENSATING&stuckForSeconds=1' });
+        assert.equal(list.statusCode, 200);
+        items = list.json<Listed>().items;
+        return items.length > 0;
+      },
+      10_000,
+      'a saga listed as stuck for a second',
+    );
     assert.deepEqual(
       items.map((i) => i.sagaId),
       [stuck.sagaId],

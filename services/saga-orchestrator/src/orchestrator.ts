@@ -2,9 +2,13 @@ import { topicName, StreamTypes } from '@orderflow/contracts';
 import type { EventCodec, Kafka, Logger, MetricsRegistry, Pool } from '@orderflow/platform';
 import { Partitioners } from 'kafkajs';
 import { startSagaConsumer } from './adapters/kafka/saga-consumer.js';
+import type { ClaimedCommand } from './adapters/postgres/command-outbox.js';
 import { countActiveSagas, countStuckSagas } from './adapters/postgres/saga-queries.js';
+import type { PendingCommand } from './adapters/postgres/saga-writes.js';
 import type { Config } from './config.js';
-import { startDeadlineTimer } from './deadlines/deadline-timer.js';
+import { groupOffsetSource } from './adapters/kafka/group-offsets.js';
+import { createConsumerProgress, deadlineHorizon } from './deadlines/consumer-progress.js';
+import { startDeadlinesAfterJoin } from './deadlines/deadlines-after-join.js';
 import { createCommandBreakers } from './dispatch/command-breakers.js';
 import { createCommandDispatcher } from './dispatch/command-dispatcher.js';
 import type { CommandGateway } from './dispatch/command-gateway.js';
@@ -16,6 +20,9 @@ export type OrchestratorConfig = Pick<
   Config,
   | 'KAFKA_TOPIC_PREFIX'
   | 'KAFKA_CONSUMER_GROUP'
+  | 'KAFKA_SESSION_TIMEOUT_MS'
+  | 'KAFKA_HEARTBEAT_INTERVAL_MS'
+  | 'SAGA_CONSUMER_CONCURRENCY'
   | 'SAGA_STEP_TIMEOUT_MS'
   | 'SAGA_RETRY_BUDGET'
   | 'SAGA_BACKOFF_BASE_MS'
@@ -26,6 +33,8 @@ export type OrchestratorConfig = Pick<
   | 'SAGA_BREAKER_RESET_MS'
   | 'SAGA_BREAKER_WINDOW_MS'
   | 'SAGA_DEADLINE_POLL_MS'
+  | 'SAGA_RESTART_GRACE_MS'
+  | 'SAGA_DEADLINE_MAX_DEFER_MS'
   | 'SAGA_DISPATCH_POLL_MS'
   | 'SAGA_DISPATCH_CONCURRENCY'
   | 'SAGA_STUCK_AFTER_MS'
@@ -48,19 +57,23 @@ export type Orchestrator = Readonly<{ stop: () => Promise<void> }>;
  * The orchestrator's moving parts: the Kafka consumer feeding events to sagas, the
  * dispatcher sending the commands they decide, the timer firing their deadlines. On
  * start it resumes every running or compensating saga: pending commands are sent again
- * and passed deadlines fire, both straight from their rows.
+ * at once; deadlines fire once the consumer has its partitions and has read the answers
+ * that may be waiting for them (see deadlines-after-join.ts and consumer-progress.ts).
  */
 export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchestrator> {
   const { config, pool, logger } = deps;
   const metrics = createSagaMetrics(deps.metrics, () => countStuckSagas(pool, config.SAGA_STUCK_AFTER_MS));
+  // a claimed command is not claimed again for this long: longer than a call may take
+  const leaseMs = config.SAGA_COMMAND_TIMEOUT_MS + 5_000;
   const handler = createSagaHandler({
     pool,
     decider: createOrderSaga({ stepTimeoutMs: config.SAGA_STEP_TIMEOUT_MS }),
+    commandLeaseMs: leaseMs,
     onCommitted: (t) => {
       metrics.transitioned(t);
       logTransition(logger, t);
       // only runs once started, after the dispatcher below exists
-      dispatcher.wake();
+      dispatcher.dispatch(t.commands.map(handedOver));
     },
   });
   const breakers = createCommandBreakers(
@@ -86,14 +99,27 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchest
     metrics,
     concurrency: config.SAGA_DISPATCH_CONCURRENCY,
     pollMs: config.SAGA_DISPATCH_POLL_MS,
-    leaseMs: config.SAGA_COMMAND_TIMEOUT_MS + 5_000,
+    leaseMs,
     openCircuitDelayMs: config.SAGA_BREAKER_RESET_MS,
   });
 
   const active = await countActiveSagas(pool);
   const resent = await dispatcher.start();
-  const timer = startDeadlineTimer({ handler, logger, intervalMs: config.SAGA_DEADLINE_POLL_MS });
   logger.info({ event: 'saga.resumed', activeSagas: active, commandsDueAgain: resent }, 'resumed running and compensating sagas');
+
+  const topics = StreamTypes.map((t) => topicName(t, config.KAFKA_TOPIC_PREFIX));
+  const admin = deps.kafka.admin();
+  await admin.connect();
+  const progress = createConsumerProgress(groupOffsetSource(admin, config.KAFKA_CONSUMER_GROUP, topics));
+  const onOffsetsUnreadable = (e: unknown) => logger.warn({ event: 'saga.consumer_offsets_failed', err: e }, 'reading consumer offsets failed');
+  const deadlines = startDeadlinesAfterJoin({
+    pool,
+    handler,
+    logger,
+    intervalMs: config.SAGA_DEADLINE_POLL_MS,
+    graceMs: config.SAGA_RESTART_GRACE_MS,
+    ...(config.SAGA_DEADLINE_MAX_DEFER_MS > 0 ? { dueBy: deadlineHorizon(progress, config.SAGA_DEADLINE_MAX_DEFER_MS, onOffsetsUnreadable) } : {}),
+  });
 
   // parks poison messages only; the key keeps a parked aggregate's messages together
   const producer = deps.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
@@ -101,29 +127,46 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchest
   const consumer = await startSagaConsumer({
     kafka: deps.kafka,
     groupId: config.KAFKA_CONSUMER_GROUP,
-    topics: StreamTypes.map((t) => topicName(t, config.KAFKA_TOPIC_PREFIX)),
+    topics,
     codec: deps.codec,
     handler,
     logger,
     producer,
     maxAttempts: config.SAGA_MESSAGE_MAX_ATTEMPTS,
+    partitionsConsumedConcurrently: config.SAGA_CONSUMER_CONCURRENCY,
+    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
+    onJoined: deadlines.joined,
   });
 
   return {
     async stop() {
       // stop taking work (deadlines, then events, whose applied offsets get committed),
       // then let the calls in flight finish and record their answers
-      await timer.stop();
+      await deadlines.stop();
       await consumer.stop();
       await dispatcher.stop();
       breakers.shutdown();
       await producer.disconnect();
+      await admin.disconnect();
     },
   };
 }
 
+const handedOver = (c: PendingCommand): ClaimedCommand => ({
+  commandId: c.command.commandId,
+  sagaId: c.sagaId,
+  command: c.command,
+  compensation: c.compensation,
+  attempts: 0,
+  traceparent: c.trace?.traceparent ?? null,
+  tracestate: c.trace?.tracestate ?? null,
+  awaited: c.awaited,
+});
+
+/** A saga starting or changing status is news; a step within the same status only for debugging (its history has it). */
 function logTransition(logger: Logger, t: SagaTransition) {
-  logger.info(
+  logger[t.before.status === t.after.status ? 'debug' : 'info'](
     {
       event: 'saga.transition',
       sagaId: t.after.sagaId,

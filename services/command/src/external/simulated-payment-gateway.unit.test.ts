@@ -136,10 +136,43 @@ describe('simulated payment gateway', () => {
     });
   });
 
+  describe('tok_void_fails', () => {
+    const voidFails = request({ paymentMethod: card('tok_void_fails') });
+    const authorizedReference = async (gateway: ReturnType<typeof createSimulatedPaymentGateway>) => {
+      const result = await gateway.authorize(voidFails);
+      assert.equal(result.outcome, 'authorized', 'the authorization itself succeeds');
+      return { paymentId: 'pay-1', gatewayReference: result.outcome === 'authorized' ? result.gatewayReference : '' };
+    };
+
+    it('authorizes, then fails every void with a transient GATEWAY_UNAVAILABLE', async () => {
+      const gateway = createSimulatedPaymentGateway();
+      const voidable = await authorizedReference(gateway);
+      for (let attempt = 0; attempt < 5; attempt++) {
+        await assert.rejects(gateway.void(voidable), isCode('GATEWAY_UNAVAILABLE', 'unavailable'));
+      }
+      assert.deepEqual(await gateway.capture({ ...voidable, amount: 5000, currency: 'EUR' }), { captureReference: 'cap_pay-1' });
+    });
+
+    it('leaves the voids of every other card alone', async () => {
+      const gateway = createSimulatedPaymentGateway();
+      const other = await gateway.authorize(request({ paymentId: 'pay-2' }));
+      assert.ok(other.outcome === 'authorized');
+      assert.deepEqual(await gateway.void({ paymentId: 'pay-2', gatewayReference: other.gatewayReference }), { voidReference: 'void_pay-2' });
+    });
+
+    it('voids the same authorization once the fault is cleared, as a restarted gateway would', async () => {
+      const voidable = await authorizedReference(createSimulatedPaymentGateway());
+      const recovered = createSimulatedPaymentGateway({ voidFault: 'cleared' });
+      assert.deepEqual(await recovered.void(voidable), { voidReference: 'void_pay-1' });
+      assert.deepEqual(await authorizedReference(recovered), voidable, 'the reference does not depend on the fault');
+    });
+  });
+
   it('refuses impossible settings when built', () => {
     assert.throws(() => createSimulatedPaymentGateway({ errorRate: 1.5 }), RangeError);
     assert.throws(() => createSimulatedPaymentGateway({ errorRate: Number.NaN }), RangeError);
     assert.throws(() => createSimulatedPaymentGateway({ latencyMs: -1 }), RangeError);
     assert.throws(() => createSimulatedPaymentGateway({ amountLimit: 10.5 }), RangeError);
+    assert.throws(() => createSimulatedPaymentGateway({ voidFault: 'sometimes' as 'active' }), RangeError);
   });
 });

@@ -19,7 +19,7 @@ export type DispatcherDeps = Readonly<{
   metrics?: SagaMetrics;
   /** Calls in flight at most; each saga waits on its own call, never on another saga's. */
   concurrency: number;
-  /** Fallback poll; commits of this process wake the dispatcher at once. */
+  /** Poll for commands due again (retries) or left by other instances; this process's own arrive through `dispatch`. */
   pollMs: number;
   /** Lease of a claimed command: longer than a call may take. */
   leaseMs: number;
@@ -29,14 +29,19 @@ export type DispatcherDeps = Readonly<{
 }>;
 
 /**
- * Sends the commands sagas decided, after the transaction that decided them committed.
- * Runs beside the Kafka consumer, never inside it: a slow or failing command holds up
- * only its own saga.
+ * Sends the commands sagas decided, after the transaction that decided them committed:
+ * this process's own are handed over at once; those due again (retries) or left by an
+ * instance that died are claimed by polling. Runs beside the Kafka consumer, never inside
+ * it: a slow or failing command holds up only its own saga.
  */
 export function createCommandDispatcher(deps: DispatcherDeps) {
   const { pool, retry, logger } = deps;
   const clock = deps.clock ?? (() => new Date());
   const inFlight = new Set<Promise<void>>();
+  // handed over by this process's transactions, leased to it, waiting for a free slot
+  const handedOver: ClaimedCommand[] = [];
+  // the last claim took as many as it could: more may be due, so a freed slot claims again
+  let saturated = false;
   let running = false;
   let poll: NodeJS.Timeout | undefined;
   let ticking: Promise<void> | null = null;
@@ -62,19 +67,26 @@ export function createCommandDispatcher(deps: DispatcherDeps) {
 
   async function claimAndSend(): Promise<void> {
     for (;;) {
-      const free = deps.concurrency - inFlight.size;
-      if (!running || free <= 0) return;
+      const free = deps.concurrency - inFlight.size - handedOver.length;
+      saturated = free <= 0;
+      if (!running || saturated) return;
       const claimed = await claimDueCommands(pool, clock(), free, deps.leaseMs);
       for (const command of claimed) track(send(command));
-      if (claimed.length < free) return;
+      saturated = claimed.length === free;
+      if (!saturated) return;
     }
   }
+
+  const sendHandedOver = () => {
+    while (running && handedOver.length > 0 && inFlight.size < deps.concurrency) track(send(handedOver.shift() as ClaimedCommand));
+  };
 
   const track = (p: Promise<void>) => {
     inFlight.add(p);
     void p.finally(() => {
       inFlight.delete(p);
-      void tick();
+      sendHandedOver();
+      if (saturated && handedOver.length === 0) void tick();
     });
   };
 
@@ -102,7 +114,7 @@ export function createCommandDispatcher(deps: DispatcherDeps) {
   async function record(claimed: ClaimedCommand, attempt: number, error: unknown, log: Logger, ms: number) {
     const { command } = claimed;
     if (error === null) {
-      await deps.handler.handleCommandResult(claimed.sagaId, claimed.commandId, { ok: true, attempts: attempt }, clock());
+      await deps.handler.handleCommandResult(claimed, { ok: true, attempts: attempt }, clock());
       deps.metrics?.commandSent(command.type, 'sent');
       log.info({ event: 'saga.command_sent', attempt, ms }, 'command accepted');
       return;
@@ -126,8 +138,7 @@ export function createCommandDispatcher(deps: DispatcherDeps) {
       return;
     }
     await deps.handler.handleCommandResult(
-      claimed.sagaId,
-      claimed.commandId,
+      claimed,
       { ok: false, attempts: attempt, failure: { commandId: claimed.commandId, ...failure } },
       clock(),
     );
@@ -144,10 +155,20 @@ export function createCommandDispatcher(deps: DispatcherDeps) {
       void tick();
       return resumed;
     },
-    wake: (): void => void tick(),
+    /**
+     * Commands a transaction of this process just committed, leased to it: sent without a
+     * claim, in order as slots free up. Left unsent (at a stop), they fall due when the
+     * lease ends, for any dispatcher.
+     */
+    dispatch(commands: readonly ClaimedCommand[]): void {
+      if (!running) return;
+      handedOver.push(...commands);
+      sendHandedOver();
+    },
     /** Stops claiming and waits for the calls in flight to be recorded. */
     async stop(): Promise<void> {
       running = false;
+      handedOver.length = 0;
       clearInterval(poll);
       await ticking;
       await Promise.allSettled([...inFlight]);

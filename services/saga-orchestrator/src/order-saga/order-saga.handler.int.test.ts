@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { newOrder } from '../testing/orchestrator-kit.js';
+import { postponeDeadlines } from '../adapters/postgres/saga-store.js';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { createOrderSaga } from './order-saga.decide.js';
-import { createSagaHandler, type SagaHandler } from './order-saga.handler.js';
+import { createSagaHandler, type SagaHandler, type SagaTransition } from './order-saga.handler.js';
 import type { SagaInput } from './order-saga.types.js';
 
 /** The transaction around the decider, against PostgreSQL, without Kafka or a dispatcher. */
@@ -18,7 +19,7 @@ describe('saga handler', () => {
   });
   after(async () => db?.drop());
 
-  const started = (orderId = randomUUID()): SagaInput => ({
+  const started = (orderId = randomUUID()): Extract<SagaInput, { type: 'OrderCreated' }> => ({
     type: 'OrderCreated',
     data: newOrder({ orderId }),
     metadata: { now: new Date(), sagaId: randomUUID(), paymentId: randomUUID(), shipmentId: randomUUID(), correlationId: `corr-${orderId}` },
@@ -79,11 +80,91 @@ describe('saga handler', () => {
     assert.ok(saga);
     const commandId = `${saga.saga_id}:reserve_inventory`;
     const failure = { commandId, code: 'INVENTORY_NOT_FOUND', kind: 'not_found', message: 'no such product', transient: false };
-    const first = await handler.handleCommandResult(saga.saga_id, commandId, { ok: false, attempts: 1, failure }, new Date());
+    const first = await handler.handleCommandResult({ sagaId: saga.saga_id, commandId }, { ok: false, attempts: 1, failure }, new Date());
     assert.equal(first?.after.status, 'COMPENSATING');
-    assert.equal(await handler.handleCommandResult(saga.saga_id, commandId, { ok: true, attempts: 2 }, new Date()), null);
+    assert.equal(await handler.handleCommandResult({ sagaId: saga.saga_id, commandId }, { ok: true, attempts: 2 }, new Date()), null);
     const { rows } = await db.pool.query<{ status: string; attempts: number }>('SELECT status, attempts FROM saga_commands WHERE command_id = $1', [commandId]);
     assert.deepEqual(rows[0], { status: 'FAILED', attempts: 1 });
+  });
+
+  it('hands over each new command saying whether the saga awaits its answer, and ends an unawaited one with one update', async () => {
+    const seen: SagaTransition[] = [];
+    const watching = createSagaHandler({ pool: db.pool, decider: createOrderSaga({ stepTimeoutMs: 60_000 }), onCommitted: (t) => seen.push(t) });
+    const input = started();
+    await watching.handleEvent(input, source());
+    const [reserve] = seen.flatMap((t) => t.commands);
+    assert.equal(reserve?.command.type, 'ReserveInventory');
+    assert.equal(reserve?.awaited, false, 'a reservation ends on InventoryReserved events');
+    const before = await sagaOf(input.data.orderId);
+    assert.equal(await watching.handleCommandResult({ sagaId: reserve?.sagaId ?? '', commandId: reserve?.command.commandId ?? '', awaited: false }, { ok: true, attempts: 1 }, new Date()), null);
+    const { rows } = await db.pool.query<{ status: string }>('SELECT status FROM saga_commands WHERE command_id = $1', [reserve?.command.commandId]);
+    assert.equal(rows[0]?.status, 'SENT');
+    assert.deepEqual(await sagaOf(input.data.orderId), before, 'the saga is left alone');
+
+    // cancelled by its customer mid-way: the reservation is undone, and that undo is awaited
+    await watching.handleEvent({ type: 'OrderCancelled', data: { orderId: input.data.orderId, customerId: 'c', occurredAt: new Date().toISOString(), reason: 'changed my mind', previousStatus: 'pending' }, metadata: { now: new Date() } }, source());
+    const release = seen.flatMap((t) => t.commands).find((c) => c.command.type === 'ReleaseInventory');
+    assert.equal(release?.awaited, true, 'a compensation ends on its answer');
+  });
+
+  const reserved = (orderId: string, productId: string): SagaInput => ({
+    type: 'InventoryReserved',
+    data: { orderId, productId, quantity: 1, availableQuantity: 5, occurredAt: new Date().toISOString() },
+    metadata: { now: new Date() },
+  });
+  const sourced = (input: SagaInput, eventId: string = randomUUID()) => ({ input, eventId, streamId: null, streamVersion: null });
+
+  it('applies a batch in one transaction: a saga started and moved on, a duplicate, an order without a saga', async () => {
+    const [a, b] = [started(), started()];
+    const orderA = a.data.orderId;
+    const lineA = a.data.items[0]?.productId ?? '';
+    const twice = randomUUID();
+    const outcomes = await handler.handleEvents('saga', [
+      sourced(a),
+      sourced(reserved(orderA, lineA), twice),
+      sourced(reserved(orderA, lineA), twice),
+      sourced(reserved(randomUUID(), 'SKU-X')),
+      sourced(b),
+    ]);
+    assert.deepEqual(outcomes, ['applied', 'applied', 'duplicate', 'no_saga', 'applied']);
+    const saga = await sagaOf(orderA);
+    assert.equal(saga?.version, 3, 'started, its first step, one line reserved');
+    const { rows } = await db.pool.query<{ seq: number; event_type: string }>('SELECT seq, event_type FROM saga_steps WHERE saga_id = $1 ORDER BY seq', [saga?.saga_id]);
+    assert.deepEqual(rows, [
+      { seq: 1, event_type: 'SagaStarted' },
+      { seq: 2, event_type: 'StepStarted' },
+      { seq: 3, event_type: 'InventoryLineReserved' },
+    ]);
+    assert.equal((await sagaOf(b.data.orderId))?.status, 'RUNNING');
+  });
+
+  it('starts one saga per order when starts race each other, and applies every one of them', async () => {
+    const orderId = randomUUID();
+    const events = Array.from({ length: 5 }, () => sourced(started(orderId)));
+    const first = await Promise.allSettled(events.map((e) => handler.handleEvents('saga', [e])));
+    // a start that lost the race was rolled back whole; tried again, it finds the winner's saga
+    for (const [i, r] of first.entries()) if (r.status === 'rejected') await handler.handleEvents('saga', [events[i] as (typeof events)[number]]);
+    assert.equal(await count('SELECT count(*) AS n FROM saga_instances WHERE order_id = $1', [orderId]), 1);
+    assert.equal(await count('SELECT count(*) AS n FROM saga_commands c JOIN saga_instances i USING (saga_id) WHERE i.order_id = $1', [orderId]), 1);
+    assert.equal(await count('SELECT count(*) AS n FROM saga_processed_events WHERE event_id = ANY($1)', [events.map((e) => e.eventId)]), 5);
+  });
+
+  it('keeps a deadline postponed at start while its step runs, and takes the next step\'s own', async () => {
+    const input = started();
+    const orderId = input.data.orderId;
+    const [first, second] = input.data.items.map((i) => i.productId);
+    await handler.handleEvent(input, source());
+    const later = new Date(Date.now() + 3_600_000);
+    assert.ok((await postponeDeadlines(db.pool, later)) >= 1);
+    const deadline = async () =>
+      (await db.pool.query<{ next_deadline: Date; deadline_step: string }>('SELECT next_deadline, deadline_step FROM saga_instances WHERE order_id = $1', [orderId]))
+        .rows[0];
+    await handler.handleEvent(reserved(orderId, first ?? ''), source());
+    assert.deepEqual(await deadline(), { next_deadline: later, deadline_step: 'reserve_inventory' }, 'one line of two: the same step, still postponed');
+    await handler.handleEvent(reserved(orderId, second ?? ''), source());
+    const next = await deadline();
+    assert.equal(next?.deadline_step, 'authorize_payment');
+    assert.ok((next?.next_deadline.getTime() ?? Infinity) < later.getTime(), 'the new step has its own deadline');
   });
 
   it('fires one saga\'s deadline while another saga\'s row is held by someone else', async () => {

@@ -1,28 +1,17 @@
 import { inTransaction, type Pool, type PoolClient } from '@orderflow/platform';
-import {
-  appendHistory,
-  clearDeadline,
-  enqueueCommands,
-  insertSaga,
-  lockDueDeadline,
-  lockSaga,
-  lockSagaByOrder,
-  markProcessed,
-  updateSaga,
-  type PendingCommand,
-  type StoredSaga,
-  type TraceContext,
-} from '../adapters/postgres/saga-store.js';
-import { finishCommand } from '../adapters/postgres/command-outbox.js';
+import { clearDeadline, lockDueDeadline, lockSaga, type StoredSaga, type TraceContext } from '../adapters/postgres/saga-store.js';
+import { lockSagasAndMarkEvents, writeSagas, type PendingCommand } from '../adapters/postgres/saga-writes.js';
+import { finishCommand, readPendingCommand } from '../adapters/postgres/command-outbox.js';
 import type { OrderSagaDecider } from './order-saga.decide.js';
 import { isActiveSaga, orderSagaType, type ActiveOrderSaga, type CommandFailure, type OrderSagaState, type SagaEvent, type SagaInput } from './order-saga.types.js';
 
-/** A committed change of one saga: what it was, what happened, what it is now. */
+/** A committed change of one saga: what it was, what happened, what it is now, what to send. */
 export type SagaTransition = Readonly<{
   input: SagaInput['type'];
   before: OrderSagaState;
   events: readonly SagaEvent[];
   after: ActiveOrderSaga;
+  commands: readonly PendingCommand[];
 }>;
 
 /** Where a Kafka event came from: its dedupe key, and the trace the commands it causes continue. */
@@ -34,6 +23,9 @@ export type EventSource = Readonly<{
   trace?: TraceContext;
 }>;
 
+/** A Kafka event as the saga's input, with where it came from (one consumer's). */
+export type SourcedInput = Readonly<{ input: SagaInput } & Omit<EventSource, 'consumer'>>;
+
 export type EventOutcome = 'applied' | 'duplicate' | 'no_saga';
 
 export type SagaHandlerDeps = Readonly<{
@@ -41,104 +33,203 @@ export type SagaHandlerDeps = Readonly<{
   decider: OrderSagaDecider;
   /** Called after the transaction commits, never for a rolled-back change. */
   onCommitted?: (transition: SagaTransition) => void;
+  /**
+   * New commands are leased this long to this process, which sends them itself once
+   * `onCommitted` hands them over; 0 leaves them due at once, for any dispatcher to claim.
+   */
+  commandLeaseMs?: number;
 }>;
 
+/** One saga's changes within a transaction, folded input by input. */
+type Draft = {
+  readonly stored: StoredSaga | null;
+  state: OrderSagaState;
+  version: number;
+  readonly events: SagaEvent[];
+  readonly commands: PendingCommand[];
+  readonly transitions: SagaTransition[];
+};
+
+const draftOf = (stored: StoredSaga | null, initial: OrderSagaState): Draft => ({
+  stored,
+  state: stored?.state ?? initial,
+  version: stored?.version ?? 0,
+  events: [],
+  commands: [],
+  transitions: [],
+});
+
+const orderIdOf = (input: SagaInput): string | null => ('orderId' in input.data ? input.data.orderId : null);
+
 /**
- * The short loop around the decider: lock the saga row, decide, write the new state, its
- * history rows, the commands to send and (for Kafka events) the dedupe row in one
+ * The short loop around the decider: lock the saga rows, decide, write the new states,
+ * their history rows, the commands to send and (for Kafka events) the dedupe rows in one
  * transaction. Commands leave only after the commit, through the dispatcher.
  */
 export function createSagaHandler(deps: SagaHandlerDeps) {
   const { decider, pool } = deps;
 
-  async function apply(client: PoolClient, stored: StoredSaga | null, input: SagaInput, trace: TraceContext | null = null): Promise<SagaTransition | null> {
-    const before: OrderSagaState = stored?.state ?? decider.initialState();
+  /** Whether the saga reacts to the success of this command, or learns its outcome from events. */
+  const awaits = (saga: ActiveOrderSaga, commandId: string, now: Date): boolean =>
+    decider.decide({ type: 'CommandSucceeded', data: { commandId }, metadata: { now } }, saga).length > 0;
+
+  function decide(draft: Draft, input: SagaInput, trace: TraceContext | null): void {
+    const before = draft.state;
     const events = decider.decide(input, before);
-    if (events.length === 0) return null;
+    if (events.length === 0) return;
     const after = events.reduce(decider.evolve, before);
-    if (!isActiveSaga(after)) return null;
-    const fromVersion = stored?.version ?? 0;
-    const version = fromVersion + events.length;
-    if (stored) {
-      await updateSaga(client, after, version);
-    } else if (!(await insertSaga(client, orderSagaType, after, version))) {
-      return null;
-    }
-    await appendHistory(client, after.sagaId, fromVersion, events);
-    await enqueueCommands(client, after.sagaId, pendingCommandsOf(events), trace);
-    return { input: input.type, before, events, after };
+    if (!isActiveSaga(after)) return;
+    draft.state = after;
+    draft.version += events.length;
+    const commands = pendingCommandsOf(after.sagaId, events, trace, (commandId) => awaits(after, commandId, input.metadata.now));
+    draft.events.push(...events);
+    draft.commands.push(...commands);
+    draft.transitions.push({ input: input.type, before, events, after, commands });
   }
 
-  const committed = (t: SagaTransition | null) => {
-    if (t) deps.onCommitted?.(t);
-    return t;
+  /** Writes the changed drafts in one statement; returns their transitions. */
+  async function persist(client: PoolClient, drafts: readonly Draft[]): Promise<SagaTransition[]> {
+    const changed = drafts.filter((d) => d.events.length > 0);
+    await writeSagas(client, orderSagaType, {
+      started: changed.filter((d) => d.stored === null).map(writeOf),
+      updated: changed.filter((d) => d.stored !== null).map(writeOf),
+      histories: changed.map((d) => ({ sagaId: sagaIdOf(d), fromVersion: d.stored?.version ?? 0, events: d.events })),
+      commands: changed.flatMap((d) => d.commands),
+      commandLeaseMs: deps.commandLeaseMs ?? 0,
+    });
+    return changed.flatMap((d) => d.transitions);
+  }
+
+  const committed = (transitions: readonly SagaTransition[]) => {
+    for (const t of transitions) deps.onCommitted?.(t);
   };
 
-  return {
-    /** A Kafka event: applied once per consumer, however often it is delivered. */
-    async handleEvent(input: SagaInput, source: EventSource): Promise<EventOutcome> {
-      const orderId = 'orderId' in input.data ? input.data.orderId : null;
-      if (orderId === null) return 'no_saga';
-      let transition: SagaTransition | null = null;
-      const outcome = await inTransaction(pool, async (client): Promise<EventOutcome> => {
-        const stored = await lockSagaByOrder(client, orderSagaType, orderId);
-        if (!stored && input.type !== 'OrderCreated') return 'no_saga';
-        if (!(await markProcessed(client, source.consumer, source))) return 'duplicate';
-        transition = await apply(client, stored, input, source.trace ?? null);
+  /**
+   * Kafka events of one consumer, in order, applied once however often they are
+   * delivered, all in one transaction. An event of an order without a saga, and without
+   * an OrderCreated among these events, is skipped and not recorded.
+   */
+  async function handleEvents(consumer: string, batch: readonly SourcedInput[]): Promise<EventOutcome[]> {
+    let transitions: SagaTransition[] = [];
+    const outcomes = await inTransaction(pool, async (client) => {
+      const orderIds = [...new Set(batch.map((b) => orderIdOf(b.input)).filter((id): id is string => id !== null))];
+      const starting = new Set(batch.flatMap((b) => (b.input.type === 'OrderCreated' ? [b.input.data.orderId] : [])));
+      const marks = batch.flatMap((b) => {
+        const orderId = orderIdOf(b.input);
+        return orderId === null ? [] : [{ eventId: b.eventId, streamId: b.streamId, streamVersion: b.streamVersion, orderId, starts: starting.has(orderId) }];
+      });
+      const { sagas, fresh } = await lockSagasAndMarkEvents(client, orderSagaType, consumer, orderIds, marks);
+      const drafts = new Map<string, Draft>();
+      const result = batch.map(({ input, eventId, trace }): EventOutcome => {
+        const orderId = orderIdOf(input);
+        if (orderId === null || (!sagas.has(orderId) && !starting.has(orderId))) return 'no_saga';
+        // deleting: the same event twice in one batch is applied once
+        if (!fresh.delete(eventId)) return 'duplicate';
+        const draft = drafts.get(orderId) ?? draftOf(sagas.get(orderId) ?? null, decider.initialState());
+        drafts.set(orderId, draft);
+        decide(draft, input, trace ?? null);
         return 'applied';
       });
-      committed(transition);
-      return outcome;
+      transitions = await persist(client, [...drafts.values()]);
+      return result;
+    });
+    committed(transitions);
+    return outcomes;
+  }
+
+  return {
+    handleEvents,
+
+    /** A Kafka event: applied once per consumer, however often it is delivered. */
+    async handleEvent(input: SagaInput, source: EventSource): Promise<EventOutcome> {
+      const [outcome] = await handleEvents(source.consumer, [{ ...source, input }]);
+      return outcome ?? 'no_saga';
     },
 
-    /** Fires the oldest passed deadline, if any; false when none was due. */
-    async fireDueDeadline(now: Date): Promise<boolean> {
-      let transition: SagaTransition | null = null;
+    /**
+     * Fires the oldest deadline passed by `dueBy` (now, or earlier while the consumer may
+     * still hold the answer unread); false when none was due.
+     */
+    async fireDueDeadline(now: Date, dueBy: Date = now): Promise<boolean> {
+      let transitions: SagaTransition[] = [];
       const fired = await inTransaction(pool, async (client) => {
-        const stored = await lockDueDeadline(client, now);
+        const stored = await lockDueDeadline(client, dueBy);
         if (!stored) return false;
-        const step = stored.state.deadline?.step ?? '';
-        transition = await apply(client, stored, { type: 'DeadlineReached', data: { step }, metadata: { now } });
+        const draft = draftOf(stored, decider.initialState());
+        decide(draft, { type: 'DeadlineReached', data: { step: stored.state.deadline?.step ?? '' }, metadata: { now } }, null);
         // a deadline the decider ignores must not fire again and again
-        if (!transition) await clearDeadline(client, stored.sagaId);
+        if (draft.events.length === 0) await clearDeadline(client, stored.sagaId);
+        else transitions = await persist(client, [draft]);
         return true;
       });
-      committed(transition);
+      committed(transitions);
       return fired;
     },
 
-    /** The dispatcher's final word on a command: accepted, or refused / out of retries. */
+    /**
+     * The dispatcher's final word on a command: accepted, or refused / out of retries.
+     *
+     * Most answers change nothing (a forward step learns its outcome from events): a
+     * success the saga did not await when it issued the command only ends the command row,
+     * one statement. That holds because a saga waits on one command at a time, never waits
+     * again on one it stopped waiting for, and does not change its mind about a command
+     * while it waits on it. A command claimed by polling comes without that knowledge: its
+     * saga is read first, unlocked, which is as safe, since that state is at least as new as
+     * the command's row. An answer that matters is decided again under the saga's lock.
+     */
     async handleCommandResult(
-      sagaId: string,
-      commandId: string,
+      command: Readonly<{ sagaId: string; commandId: string; awaited?: boolean }>,
       result: Readonly<{ ok: true; attempts: number }> | Readonly<{ ok: false; attempts: number; failure: CommandFailure }>,
       now: Date,
     ): Promise<SagaTransition | null> {
-      const transition = await inTransaction(pool, async (client) => {
-        const error = result.ok ? null : `${result.failure.code}: ${result.failure.message}`;
-        const stillPending = await finishCommand(client, commandId, { status: result.ok ? 'SENT' : 'FAILED', attempts: result.attempts, error });
-        if (!stillPending) return null;
-        const stored = await lockSaga(client, sagaId);
-        const input: SagaInput = result.ok
-          ? { type: 'CommandSucceeded', data: { commandId }, metadata: { now } }
-          : { type: 'CommandFailed', data: result.failure, metadata: { now } };
-        return apply(client, stored, input);
+      const { sagaId, commandId } = command;
+      const input: SagaInput = result.ok
+        ? { type: 'CommandSucceeded', data: { commandId }, metadata: { now } }
+        : { type: 'CommandFailed', data: result.failure, metadata: { now } };
+      const outcome = { status: result.ok ? 'SENT' : 'FAILED', attempts: result.attempts, error: result.ok ? null : `${result.failure.code}: ${result.failure.message}` } as const;
+      if (result.ok && command.awaited === false) {
+        await finishCommand(pool, commandId, outcome);
+        return null;
+      }
+      if (command.awaited === undefined) {
+        const current = await readPendingCommand(pool, commandId);
+        if (!current) return null;
+        if (decider.decide(input, current.state).length === 0) {
+          await finishCommand(pool, commandId, outcome);
+          return null;
+        }
+      }
+      const transitions = await inTransaction(pool, async (client) => {
+        if (!(await finishCommand(client, commandId, outcome))) return [];
+        const draft = draftOf(await lockSaga(client, sagaId), decider.initialState());
+        decide(draft, input, null);
+        return persist(client, [draft]);
       });
-      return committed(transition);
+      committed(transitions);
+      return transitions[0] ?? null;
     },
   };
 }
 
+const sagaIdOf = (draft: Draft): string => (isActiveSaga(draft.state) ? draft.state.sagaId : '');
+
+const writeOf = (draft: Draft) => ({ state: draft.state as ActiveOrderSaga, version: draft.version });
+
 export type SagaHandler = ReturnType<typeof createSagaHandler>;
 
-function pendingCommandsOf(events: readonly SagaEvent[]): PendingCommand[] {
+function pendingCommandsOf(
+  sagaId: string,
+  events: readonly SagaEvent[],
+  trace: TraceContext | null,
+  awaited: (commandId: string) => boolean,
+): PendingCommand[] {
   return events.flatMap((e): PendingCommand[] => {
     switch (e.type) {
       case 'StepStarted':
-        return [{ command: e.data.command, step: e.data.step, compensation: false }];
+        return [{ sagaId, command: e.data.command, step: e.data.step, compensation: false, trace, awaited: awaited(e.data.command.commandId) }];
       case 'CompensationStarted':
       case 'LateResultCompensated':
-        return [{ command: e.data.command, step: e.data.step, compensation: true }];
+        return [{ sagaId, command: e.data.command, step: e.data.step, compensation: true, trace, awaited: awaited(e.data.command.commandId) }];
       default:
         return [];
     }

@@ -1,9 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { dlqTopicOf, KafkaHeaders } from '@orderflow/contracts';
 import type { EventCodec, Logger } from '@orderflow/platform';
-import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { sagaEventTypes, toSagaInput } from '../../order-saga/order-saga.inputs.js';
-import type { SagaHandler } from '../../order-saga/order-saga.handler.js';
+import type { Batch, Consumer, Kafka, Producer } from 'kafkajs';
+import type { EventOutcome, SagaHandler } from '../../order-saga/order-saga.handler.js';
+import { createApplyQueue } from './apply-queue.js';
+import { createOffsetCommitter } from './offset-committer.js';
+import { applyOrPark, isInfrastructureDown, type PoisonPolicy } from './poison-messages.js';
+import { prepareMessage, toSourcedInput, type PreparedMessage } from './saga-message.js';
+
+export { DLQ_CONSUMER, isInfrastructureDown } from './poison-messages.js';
 
 export type SagaConsumerDeps = Readonly<{
   kafka: Kafka;
@@ -17,126 +20,139 @@ export type SagaConsumerDeps = Readonly<{
   producer: Producer;
   /** Tries of a failing message before it is parked. */
   maxAttempts: number;
+  /** Partitions whose batches are taken at once (and applied together). */
   partitionsConsumedConcurrently?: number;
-  /** After a change committed: the dispatcher has commands to send. */
-  onApplied?: () => void;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  /** Each time the consumer has joined the group and got its partitions. */
+  onJoined?: (assignment: Readonly<Record<string, readonly number[]>>) => void;
 }>;
 
-/** The dead-letter topics belong to the logical consumer, whatever group id isolates a run. */
-export const DLQ_CONSUMER = 'saga';
+type Ready = Extract<PreparedMessage, { kind: 'ready' }> & Readonly<{ topic: string; partition: number }>;
 
 /**
- * Applies each event in one transaction with its dedupe row; kafkajs commits the offset
- * only after that. A message that keeps failing for a reason of its own is parked in the
- * dead-letter topic, so the partition keeps flowing.
+ * Offset commits at most this often: they only spare a re-read after a restart (dedupe
+ * absorbs it), and the deadline timer's lag check reads them, which tolerates this much.
+ */
+const OFFSET_COMMIT_INTERVAL_MS = 100;
+
+/** Events per transaction at most, so a backlog after a restart is applied in bounded steps. */
+const MAX_EVENTS_PER_TRANSACTION = 500;
+
+/**
+ * Applies the events of every batch kafkajs hands over at once in one transaction, with
+ * their dedupe rows, and commits their offsets only after that. A message that
+ * keeps failing for a reason of its own is parked in the dead-letter topic, so the
+ * partition keeps flowing.
  */
 export async function startSagaConsumer(deps: SagaConsumerDeps): Promise<{ stop: () => Promise<void> }> {
+  const poison: PoisonPolicy = { producer: deps.producer, maxAttempts: deps.maxAttempts, logger: deps.logger };
+  const queue = createApplyQueue<Ready, EventOutcome>({
+    applyTogether: (items) => deps.handler.handleEvents(deps.groupId, items.map((r) => r.event)),
+    applyAlone: async (items) => {
+      const outcomes: EventOutcome[] = [];
+      for (const r of items) {
+        const applied = await applyOrPark(poison, r, () => deps.handler.handleEvents(deps.groupId, [r.event]));
+        outcomes.push(applied?.[0] ?? 'no_saga');
+      }
+      return outcomes;
+    },
+    isFatal: isInfrastructureDown,
+    maxItems: MAX_EVENTS_PER_TRANSACTION,
+  });
+  const committer = createOffsetCommitter({ minIntervalMs: OFFSET_COMMIT_INTERVAL_MS });
+
   // a short fetch wait bounds how long a disconnect waits for the fetch in flight; new
   // messages still arrive at once (the broker answers as soon as it has any)
-  const consumer: Consumer = deps.kafka.consumer({ groupId: deps.groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 1_000 });
+  const consumer: Consumer = deps.kafka.consumer({
+    groupId: deps.groupId,
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 1_000,
+    sessionTimeout: deps.sessionTimeoutMs ?? 10_000,
+    heartbeatInterval: deps.heartbeatIntervalMs ?? 3_000,
+  });
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => deps.onJoined?.(payload.memberAssignment));
   await consumer.connect();
   await consumer.subscribe({ topics: [...deps.topics], fromBeginning: true });
   await consumer.run({
-    partitionsConsumedConcurrently: deps.partitionsConsumedConcurrently ?? 3,
-    eachMessage: ({ topic, partition, message }) => handleWithRetries(deps, topic, partition, message),
-  });
-  return { stop: () => consumer.disconnect() };
-}
-
-async function handleWithRetries(deps: SagaConsumerDeps, topic: string, partition: number, message: KafkaMessage): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await handle(deps, topic, message);
-      return;
-    } catch (e) {
-      if (isInfrastructureDown(e)) throw e;
-      if (attempt >= deps.maxAttempts) {
-        await park(deps, topic, partition, message, e, attempt);
-        return;
+    partitionsConsumedConcurrently: deps.partitionsConsumedConcurrently ?? 32,
+    // offsets are resolved and committed as messages are applied, the batches of one
+    // transaction in one request; a message left unapplied at a stop is read again
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
+      const received = performance.now();
+      const prepared = await Promise.all(batch.messages.map((m) => prepareMessage(deps.codec, batch.topic, m)));
+      for (let i = 0; i < prepared.length && isRunning() && !isStale(); ) {
+        const run = readyRun(prepared, i, MAX_EVENTS_PER_TRANSACTION);
+        if (run.length > 0) {
+          const ready = run.filter((p): p is Extract<PreparedMessage, { kind: 'ready' }> => p.kind === 'ready');
+          const outcomes = await queue.apply(ready.map((p) => ({ ...p, topic: batch.topic, partition: batch.partition })));
+          ready.forEach((p, n) => logConsumed(deps.logger, p, outcomes[n] ?? 'no_saga', received));
+          i += run.length;
+        } else {
+          await applyAlone(deps, poison, batch, prepared[i] as PreparedMessage);
+          i += 1;
+        }
+        const last = (prepared[i - 1] as PreparedMessage).message.offset;
+        resolveOffset(last);
+        // the effects are committed in PostgreSQL: the offset commit only saves a re-read
+        // after a restart, so the next fetch need not wait for it, except when stopping
+        const committed = committer.commit(batch.topic, batch.partition, String(BigInt(last) + 1n), commitOffsetsIfNecessary);
+        if (isRunning()) committed.catch((e: unknown) => deps.logger.warn({ event: 'saga.offset_commit_failed', err: e }, 'committing offsets failed'));
+        else {
+          committer.hurry();
+          await committed;
+        }
+        await heartbeat();
       }
-      await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
-    }
-  }
+    },
+  });
+  return {
+    async stop() {
+      await consumer.disconnect();
+      await queue.idle();
+      await committer.idle();
+    },
+  };
 }
 
-async function handle(deps: SagaConsumerDeps, topic: string, message: KafkaMessage): Promise<void> {
-  const headers = headerStrings(message.headers);
-  const eventType = headers[KafkaHeaders.eventType] ?? '';
-  if (!sagaEventTypes.has(eventType)) return;
-  if (!message.value) throw new Error(`${eventType} message without a value`);
-  const started = performance.now();
-  const data = await deps.codec.decode(message.value);
-  const input = toSagaInput(eventType, data, {
-    now: new Date(),
-    correlationId: headers[KafkaHeaders.correlationId] ?? null,
-    newId: randomUUID,
+/** Messages from `from` on that need no retry of their own (ready or skipped), at most `max`. */
+function readyRun(prepared: readonly PreparedMessage[], from: number, max: number): PreparedMessage[] {
+  const run: PreparedMessage[] = [];
+  for (let i = from; i < prepared.length && run.length < max; i++) {
+    const p = prepared[i] as PreparedMessage;
+    if (p.kind === 'failed') break;
+    run.push(p);
+  }
+  return run;
+}
+
+/** A message that could not even be decoded: decoded and applied again, alone, until it works or is parked. */
+async function applyAlone(deps: SagaConsumerDeps, poison: PoisonPolicy, batch: Batch, p: PreparedMessage): Promise<void> {
+  const received = performance.now();
+  const origin = { topic: batch.topic, partition: batch.partition, message: p.message };
+  await applyOrPark(poison, origin, async () => {
+    const decoded = await toSourcedInput(deps.codec, batch.topic, p.message);
+    if (!decoded) return;
+    const [outcome] = await deps.handler.handleEvents(deps.groupId, [decoded.event]);
+    logConsumed(deps.logger, { kind: 'ready', message: p.message, ...decoded }, outcome ?? 'no_saga', received);
   });
-  if (!input) return;
-  const streamId = headers[KafkaHeaders.streamId] ?? null;
-  const version = headers[KafkaHeaders.streamVersion];
-  const streamVersion = version === undefined ? null : Number(version);
-  // the event id is the dedupe key; the stream position stands in for a producer without one
-  const eventId = headers[KafkaHeaders.eventId] ?? `${streamId ?? topic}@${streamVersion ?? message.offset}`;
-  const trace = { traceparent: headers[KafkaHeaders.traceparent] ?? null, tracestate: headers[KafkaHeaders.tracestate] ?? null };
-  const outcome = await deps.handler.handleEvent(input, { consumer: deps.groupId, eventId, streamId, streamVersion, trace });
-  if (outcome === 'applied') deps.onApplied?.();
-  deps.logger[outcome === 'applied' ? 'info' : 'debug'](
+}
+
+function logConsumed(logger: Logger, p: Extract<PreparedMessage, { kind: 'ready' }>, outcome: EventOutcome, received: number) {
+  logger[outcome === 'applied' ? 'info' : 'debug'](
     {
       event: 'saga.event_consumed',
-      eventType,
-      eventId,
+      eventType: p.facts.eventType,
+      eventId: p.event.eventId,
       outcome,
-      correlationId: headers[KafkaHeaders.correlationId],
-      causationId: headers[KafkaHeaders.causationId],
-      ms: Math.round(performance.now() - started),
+      correlationId: p.facts.correlationId,
+      causationId: p.facts.causationId,
+      ms: Math.round(performance.now() - received),
+      // from its publication to its effect committed
+      lagMs: Math.max(0, Date.now() - Number(p.message.timestamp)),
     },
     'event consumed',
   );
-}
-
-async function park(deps: SagaConsumerDeps, topic: string, partition: number, message: KafkaMessage, error: unknown, attempts: number) {
-  const reason = error instanceof Error ? error.message : String(error);
-  await deps.producer.send({
-    topic: dlqTopicOf(topic, DLQ_CONSUMER),
-    messages: [
-      {
-        key: message.key,
-        value: message.value,
-        headers: {
-          ...(message.headers ?? {}),
-          [KafkaHeaders.dlqError]: reason.slice(0, 1000),
-          [KafkaHeaders.dlqAttempts]: String(attempts),
-          [KafkaHeaders.dlqSourceTopic]: topic,
-          [KafkaHeaders.dlqSourcePartition]: String(partition),
-          [KafkaHeaders.dlqSourceOffset]: message.offset,
-        },
-      },
-    ],
-  });
-  deps.logger.error({ event: 'saga.event_parked', topic, partition, offset: message.offset, err: error }, 'event parked in the dead-letter topic');
-}
-
-function headerStrings(headers: IHeaders | undefined): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    const first = Array.isArray(value) ? value[0] : value;
-    out[name] = first === undefined ? undefined : first.toString();
-  }
-  return out;
-}
-
-const NETWORK = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|socket hang up|Connection terminated|timeout exceeded when trying to connect/i;
-
-/**
- * PostgreSQL or the schema registry out of reach: retrying this one message cannot help
- * and parking it would be wrong, so the error goes to kafkajs, which backs off and
- * resumes from the last committed offset. Everything else counts against the message.
- */
-export function isInfrastructureDown(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { code, status, message } = error as { code?: unknown; status?: unknown; message?: unknown };
-  // SQLSTATE class 08 (connection exception) and 57P (operator intervention, e.g. shutdown)
-  if (typeof code === 'string' && (code.startsWith('08') || code.startsWith('57P'))) return true;
-  if (typeof status === 'number' && status >= 500) return true;
-  return (typeof code === 'string' && NETWORK.test(code)) || (typeof message === 'string' && NETWORK.test(message));
 }

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from '@orderflow/platform';
 import type { SagaCommand } from '../../order-saga/order-saga.commands.js';
+import type { ActiveOrderSaga } from '../../order-saga/order-saga.types.js';
 
 /** The dispatcher's side of `saga_commands`. */
 export type ClaimedCommand = Readonly<{
@@ -11,6 +12,8 @@ export type ClaimedCommand = Readonly<{
   attempts: number;
   traceparent: string | null;
   tracestate: string | null;
+  /** Whether its saga reacts to its success; unknown for a command claimed from the table. */
+  awaited?: boolean;
 }>;
 
 type ClaimedRow = {
@@ -34,8 +37,9 @@ type ClaimedRow = {
  * recorded, not lost. Compensations are never withdrawn.
  */
 export async function claimDueCommands(pool: Pool, now: Date, limit: number, leaseMs: number): Promise<ClaimedCommand[]> {
-  const { rows } = await pool.query<ClaimedRow>(
-    `WITH due AS (
+  const { rows } = await pool.query<ClaimedRow>({
+    name: 'saga.claim_commands',
+    text: `WITH due AS (
        SELECT c.command_id, (c.compensation OR s.data->>'commandId' = c.command_id) AS wanted
          FROM saga_commands c JOIN saga_instances s ON s.saga_id = c.saga_id
         WHERE c.status = 'PENDING' AND c.next_attempt_at <= $1
@@ -51,8 +55,8 @@ export async function claimDueCommands(pool: Pool, now: Date, limit: number, lea
        FROM due
       WHERE c.command_id = due.command_id AND due.wanted
       RETURNING c.command_id, c.saga_id, c.payload, c.compensation, c.attempts, c.traceparent, c.tracestate`,
-    [now, limit, leaseMs],
-  );
+    values: [now, limit, leaseMs],
+  });
   return rows.map((r) => ({
     commandId: r.command_id,
     sagaId: r.saga_id,
@@ -64,18 +68,30 @@ export async function claimDueCommands(pool: Pool, now: Date, limit: number, lea
   }));
 }
 
+/** The state of the saga that sent a command still pending, read without a lock; null once it ended. */
+export async function readPendingCommand(pool: Pool, commandId: string): Promise<Readonly<{ state: ActiveOrderSaga }> | null> {
+  const { rows } = await pool.query<{ data: ActiveOrderSaga }>({
+    name: 'saga.read_pending_command',
+    text: `SELECT s.data FROM saga_commands c JOIN saga_instances s ON s.saga_id = c.saga_id
+      WHERE c.command_id = $1 AND c.status = 'PENDING'`,
+    values: [commandId],
+  });
+  return rows[0] ? { state: rows[0].data } : null;
+}
+
 /** Ends a command still pending; false when it was ended already. */
 export async function finishCommand(
-  client: PoolClient,
+  client: Pool | PoolClient,
   commandId: string,
   outcome: Readonly<{ status: 'SENT' | 'FAILED'; attempts: number; error: string | null }>,
 ): Promise<boolean> {
-  const { rowCount } = await client.query(
-    `UPDATE saga_commands
+  const { rowCount } = await client.query({
+    name: 'saga.finish_command',
+    text: `UPDATE saga_commands
         SET status = $2, attempts = $3, last_error = $4, sent_at = CASE WHEN $2 = 'SENT' THEN now() END
       WHERE command_id = $1 AND status = 'PENDING'`,
-    [commandId, outcome.status, outcome.attempts, outcome.error],
-  );
+    values: [commandId, outcome.status, outcome.attempts, outcome.error],
+  });
   return rowCount === 1;
 }
 

@@ -1,0 +1,171 @@
+import type { PoolClient } from '@orderflow/platform';
+import type { SagaCommand } from '../../order-saga/order-saga.commands.js';
+import type { ActiveOrderSaga, SagaEvent } from '../../order-saga/order-saga.types.js';
+import { toStored, type SagaRow, type StoredSaga, type TraceContext } from './saga-store.js';
+
+/**
+ * The two statements of a saga transaction, for any number of sagas: one locks the sagas
+ * and records the events as processed, the other writes every change. However many
+ * events a transaction applies, it costs four round trips (with BEGIN and COMMIT).
+ */
+export type PendingCommand = Readonly<{
+  sagaId: string;
+  command: SagaCommand;
+  step: string;
+  compensation: boolean;
+  /** The trace of the event that led to the command, continued when it is sent. */
+  trace: TraceContext | null;
+  /** The saga reacts to the command's success (confirming, compensating); other steps end on events. */
+  awaited: boolean;
+}>;
+
+/** A Kafka event to record as processed; `starts`: its order gets a saga in this transaction. */
+export type EventToMark = Readonly<{ eventId: string; streamId: string | null; streamVersion: number | null; orderId: string; starts: boolean }>;
+
+export type LockedAndMarked = Readonly<{
+  /** The sagas of the orders, locked, by order id. */
+  sagas: Map<string, StoredSaga>;
+  /** The events this consumer had not processed before (an id given twice counts once). */
+  fresh: Set<string>;
+}>;
+
+/**
+ * Locks the sagas of these orders until the transaction ends, in order id order (two
+ * transactions locking overlapping sets never wait on each other in a cycle), and records
+ * as processed the events of orders that have a saga or get one now; the others are
+ * skipped and left unrecorded.
+ */
+export async function lockSagasAndMarkEvents(
+  client: PoolClient,
+  sagaType: string,
+  consumer: string,
+  orderIds: readonly string[],
+  events: readonly EventToMark[],
+): Promise<LockedAndMarked> {
+  const { rows } = await client.query<(SagaRow & { order_id: string; event_id: null }) | { saga_id: null; order_id: null; event_id: string }>({
+    name: 'saga.lock_and_mark',
+    text: `WITH locked AS (
+       SELECT saga_id, order_id, data, version FROM saga_instances
+        WHERE saga_type = $1 AND order_id = ANY($2::text[])
+        ORDER BY order_id
+        FOR UPDATE
+     ), fresh AS (
+       INSERT INTO saga_processed_events (consumer, event_id, stream_id, stream_version)
+       SELECT $3, e.event_id, e.stream_id, e.stream_version
+         FROM unnest($4::text[], $5::text[], $6::int[], $7::text[], $8::boolean[]) AS e(event_id, stream_id, stream_version, order_id, starts)
+        WHERE e.starts OR e.order_id IN (SELECT order_id FROM locked)
+       ON CONFLICT DO NOTHING
+       RETURNING event_id
+     )
+     SELECT saga_id, order_id, data, version, NULL AS event_id FROM locked
+     UNION ALL
+     SELECT NULL, NULL, NULL, NULL, event_id FROM fresh`,
+    values: [
+      sagaType,
+      orderIds,
+      consumer,
+      events.map((e) => e.eventId),
+      events.map((e) => e.streamId),
+      events.map((e) => e.streamVersion),
+      events.map((e) => e.orderId),
+      events.map((e) => e.starts),
+    ],
+  });
+  const sagas = new Map<string, StoredSaga>();
+  const fresh = new Set<string>();
+  for (const r of rows) {
+    if (r.event_id !== null) fresh.add(r.event_id);
+    else if (r.saga_id !== null) sagas.set(r.order_id, toStored(r));
+  }
+  return { sagas, fresh };
+}
+
+/** A saga's new state and the version it reaches. */
+export type SagaWrite = Readonly<{ state: ActiveOrderSaga; version: number }>;
+
+export type SagaHistory = Readonly<{ sagaId: string; fromVersion: number; events: readonly SagaEvent[] }>;
+
+export type SagaChanges = Readonly<{
+  started: readonly SagaWrite[];
+  updated: readonly SagaWrite[];
+  histories: readonly SagaHistory[];
+  commands: readonly PendingCommand[];
+  /** New commands are leased this long to the process that wrote them (0: due at once). */
+  commandLeaseMs: number;
+}>;
+
+/**
+ * Every change in one statement: new sagas, new states, history rows `fromVersion + 1 ...`,
+ * commands to send (a command id already queued keeps its row), leased to the writer if it
+ * sends them itself. A state change clears
+ * the failure bookkeeping of the step that ended. A deadline postponed on start stays
+ * postponed while its step runs: the state keeps the step's own deadline, the column the
+ * later of the two. A new saga that loses the race to the unique (saga type, order id)
+ * key fails the statement on its history's foreign key: the caller tries again, alone,
+ * and finds the winner's saga.
+ */
+export async function writeSagas(client: PoolClient, sagaType: string, changes: SagaChanges): Promise<void> {
+  const { started, updated, histories, commands } = changes;
+  const steps = histories.flatMap((h) => h.events.map((e, i) => ({ sagaId: h.sagaId, seq: h.fromVersion + i + 1, e })));
+  if (started.length + updated.length + steps.length + commands.length === 0) return;
+  await client.query({
+    name: 'saga.write',
+    text: `WITH started AS (
+       INSERT INTO saga_instances
+         (saga_id, saga_type, order_id, status, current_step, data, compensation_log, next_deadline, deadline_step, correlation_id, version)
+       SELECT t.saga_id, $1, t.order_id, t.status, t.step, t.data, t.log, t.deadline, t.deadline_step, t.data->>'correlationId', t.version
+         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[], $8::timestamptz[], $9::text[], $10::int[])
+              AS t(saga_id, order_id, status, step, data, log, deadline, deadline_step, version)
+       ON CONFLICT (saga_type, order_id) DO NOTHING
+     ), updated AS (
+       UPDATE saga_instances s
+          SET status = t.status, current_step = t.step, data = t.data, compensation_log = t.log,
+              next_deadline = CASE WHEN t.deadline_step = s.deadline_step AND s.next_deadline > t.deadline THEN s.next_deadline ELSE t.deadline END,
+              deadline_step = t.deadline_step, version = t.version,
+              last_error = NULL, last_error_at = NULL, attempts = 0, updated_at = now()
+         FROM unnest($11::uuid[], $12::text[], $13::text[], $14::text[], $15::jsonb[], $16::jsonb[], $17::timestamptz[], $18::text[], $19::int[])
+              AS t(saga_id, order_id, status, step, data, log, deadline, deadline_step, version)
+        WHERE s.saga_id = t.saga_id
+     ), history AS (
+       INSERT INTO saga_steps (saga_id, seq, event_type, step, data, occurred_at)
+       SELECT * FROM unnest($20::uuid[], $21::int[], $22::text[], $23::text[], $24::jsonb[], $25::timestamptz[])
+     )
+     INSERT INTO saga_commands (command_id, saga_id, command_type, step, payload, compensation, traceparent, tracestate, next_attempt_at)
+     SELECT *, now() + make_interval(secs => $34::double precision / 1000)
+       FROM unnest($26::text[], $27::uuid[], $28::text[], $29::text[], $30::jsonb[], $31::boolean[], $32::text[], $33::text[])
+     ON CONFLICT (command_id) DO NOTHING`,
+    values: [
+      sagaType,
+      ...columnsOf(started),
+      ...columnsOf(updated),
+      steps.map((r) => r.sagaId),
+      steps.map((r) => r.seq),
+      steps.map((r) => r.e.type),
+      steps.map((r) => ('step' in r.e.data ? r.e.data.step : null)),
+      steps.map((r) => JSON.stringify(r.e.data)),
+      steps.map((r) => r.e.data.at),
+      commands.map((c) => c.command.commandId),
+      commands.map((c) => c.sagaId),
+      commands.map((c) => c.command.type),
+      commands.map((c) => c.step),
+      commands.map((c) => JSON.stringify(c.command)),
+      commands.map((c) => c.compensation),
+      commands.map((c) => c.trace?.traceparent ?? null),
+      commands.map((c) => c.trace?.tracestate ?? null),
+      changes.commandLeaseMs,
+    ],
+  });
+}
+
+/** Parallel arrays, one entry per saga, for the unnest of a saga row. */
+const columnsOf = (sagas: readonly SagaWrite[]) => [
+  sagas.map((s) => s.state.sagaId),
+  sagas.map((s) => s.state.orderId),
+  sagas.map((s) => s.state.status),
+  sagas.map((s) => s.state.step),
+  sagas.map((s) => JSON.stringify(s.state)),
+  sagas.map((s) => JSON.stringify(s.state.compensationLog)),
+  sagas.map((s) => s.state.deadline?.at ?? null),
+  sagas.map((s) => s.state.deadline?.step ?? null),
+  sagas.map((s) => s.version),
+];
