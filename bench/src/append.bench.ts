@@ -20,7 +20,9 @@ const NOTES = [
   '  multi-statement simple query per transaction (one round trip, literals escaped by pg).',
   'raw_sql_streams_row: raw_sql plus the streams row insert.',
   'raw_sql_same_writes: raw_sql_streams_row plus pg_notify: every write append_events makes.',
-  "eventstore: @orderflow/event-store appendToStream, expectedVersion 'no_stream', with an idempotency key.",
+  "eventstore: @orderflow/event-store appendToStream, expectedVersion 'no_stream', with an idempotency key,",
+  '  group commit as configured by default (concurrent appends share one statement and transaction).',
+  'eventstore_no_group_commit: the same with groupCommit: false (one statement and transaction per append).',
   `emmett: @event-driven-io/emmett-postgresql appendToStream (STREAM_DOES_NOT_EXIST), schema "${EMMETT_SCHEMA}"; no outbox, no idempotency.`,
 ];
 
@@ -32,9 +34,9 @@ const contender = (name: string, append: (input: AppendInput) => Promise<void>):
 async function main() {
   await migrateBenchDatabase(url);
   const pool = () => benchPool(url, clients);
-  const [rawPool, streamsRowPool, sameWritesPool, storePool] = [pool(), pool(), pool(), pool()];
+  const [rawPool, streamsRowPool, sameWritesPool, storePool, singleStorePool] = [pool(), pool(), pool(), pool(), pool()];
   const emmettConnections = emmettPool(url, clients);
-  const pools = [rawPool, streamsRowPool, sameWritesPool, storePool, emmettConnections];
+  const pools = [rawPool, streamsRowPool, sameWritesPool, storePool, singleStorePool, emmettConnections];
   try {
     await emptyEventStoreTables(rawPool);
     await rawPool.query(`CREATE SCHEMA IF NOT EXISTS ${EMMETT_SCHEMA}`);
@@ -47,6 +49,7 @@ async function main() {
         contender('raw_sql_streams_row', rawSqlAppender(streamsRowPool, { streamsRow: true, notify: false })),
         contender('raw_sql_same_writes', rawSqlAppender(sameWritesPool, { streamsRow: true, notify: true })),
         contender('eventstore', eventStoreAppender(storePool)),
+        contender('eventstore_no_group_commit', eventStoreAppender(singleStorePool, { groupCommit: false })),
         contender('emmett', emmett.append),
       ],
       { rounds: config.BENCH_ROUNDS, seconds: config.BENCH_SECONDS, warmupSeconds: config.BENCH_WARMUP_SECONDS },

@@ -1,11 +1,11 @@
 import { currentSchemaVersion } from '@orderflow/contracts';
-import { createPgEventStore } from '@orderflow/event-store';
+import { createPgEventStore, type PgEventStoreOptions } from '@orderflow/event-store';
 import type pg from 'pg';
 import { STREAM_TYPE, type AppendInput } from './append-input.js';
 
-/** Our store as the command service uses it: one event, no-stream check, idempotency key. */
-export function eventStoreAppender(pool: pg.Pool): (input: AppendInput) => Promise<void> {
-  const store = createPgEventStore({ pool, currentSchemaVersions: currentSchemaVersion });
+/** Our store as the command service uses it (group commit on by default): one event, no-stream check, idempotency key. */
+export function eventStoreAppender(pool: pg.Pool, options: Pick<PgEventStoreOptions, 'groupCommit'> = {}): (input: AppendInput) => Promise<void> {
+  const store = createPgEventStore({ pool, currentSchemaVersions: currentSchemaVersion, ...options });
   return async (input) => {
     const result = await store.appendToStream(
       input.streamId,

@@ -22,6 +22,8 @@ import { outboxPartitionOf } from './outbox-partition.js';
 import { createPgOutboxNotifier } from './pg-outbox-notifier.js';
 import { selectLoadStream } from './pg-load-stream.js';
 import { appendToStreamsStatement } from './pg-append-streams.js';
+import { groupWriter, type BatchedAppend } from './pg-append-batch.js';
+import { createGroupCommitter, DEFAULT_GROUP_COMMIT, type GroupCommitOptions } from './group-commit.js';
 import {
   appendEvents,
   selectAll,
@@ -47,6 +49,11 @@ export type PgEventStoreOptions = UpcastingOptions &
     notifier?: OutboxNotifier | null;
     /** A failed announcement (never a failed append); default: a process warning. */
     onNotifyError?: (error: unknown) => void;
+    /**
+     * Group commit of concurrent single-stream appends (see group-commit.ts); default
+     * DEFAULT_GROUP_COMMIT. `false`: every append is its own statement and transaction.
+     */
+    groupCommit?: GroupCommitOptions | false;
   }>;
 
 /** `close` ends the store's own notifier connection after its last announcement; the pool stays the caller's. */
@@ -121,14 +128,36 @@ export function createPgEventStore(options: PgEventStoreOptions): PgEventStore {
     return replay;
   }
 
+  /** One append as its own statement, with every error typed and a lost key race replayed. */
+  const appendAlone = (append: BatchedAppend, expectedVersion: ExpectedVersion): Promise<AppendRow> =>
+    appendEvents(pool, append, append.events, append.idempotency).catch((error: unknown) =>
+      replayAfterRace(append.idempotency, typedAppendError(error, append.streamId, expectedVersion)),
+    );
+
+  type Submitted = BatchedAppend & Readonly<{ expected: ExpectedVersion }>;
+  const groupCommit = options.groupCommit ?? DEFAULT_GROUP_COMMIT;
+  const committer =
+    groupCommit === false
+      ? null
+      : createGroupCommitter<Submitted, AppendRow>(
+          groupWriter<Submitted>(pool, (append) => appendAlone(append, append.expected)),
+          groupCommit,
+        );
+
   return {
     async appendToStream(streamId, events, { streamType, expectedVersion, idempotency }) {
       const prepared = prepareEvents(events, options);
       const expected = expectedVersionParam(expectedVersion);
       checkIdempotency(idempotency);
-      const row = await appendEvents(pool, { streamId, streamType, expectedVersion: expected }, prepared, idempotency).catch(
-        (error: unknown) => replayAfterRace(idempotency, typedAppendError(error, streamId, expectedVersion)),
-      );
+      const append: Submitted = {
+        streamId,
+        streamType,
+        expectedVersion: expected,
+        events: prepared,
+        ...(idempotency === undefined ? {} : { idempotency }),
+        expected: expectedVersion,
+      };
+      const row = await (committer === null ? appendAlone(append, expectedVersion) : committer.submit(append));
       const result = toAppendResult(row, streamId, expectedVersion, idempotency?.key ?? '');
       if (result.status === 'appended') announce([streamId]);
       return result;
