@@ -11,6 +11,13 @@ export const configSpec = z.object({
   GRPC_PORT: port(50051),
   DATABASE_URL: postgresUrl(),
   PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
+  /**
+   * Group commit of concurrent appends (packages/event-store): statements in flight at once;
+   * appends arriving meanwhile leave together in the next one. 0 turns grouping off.
+   */
+  APPEND_GROUP_SLOTS: nonNegativeInt(1, 64),
+  /** Most appends in one group-commit statement. */
+  APPEND_GROUP_MAX: z.coerce.number().int().min(1).max(1_000).default(64),
   /** Events per stream between snapshots; 0 turns snapshots off. */
   SNAPSHOT_EVERY: nonNegativeInt(50, 100_000),
   /** Fresh attempts after an optimistic-concurrency conflict before answering 409 / ABORTED. */

@@ -17,6 +17,8 @@ async function main() {
   const store = createPgEventStore({
     pool,
     currentSchemaVersions: currentSchemaVersion,
+    groupCommit:
+      config.APPEND_GROUP_SLOTS === 0 ? false : { maxConcurrent: config.APPEND_GROUP_SLOTS, maxBatch: config.APPEND_GROUP_MAX },
     // a lost announcement only delays the relay until its next poll; worth a warning, not a failure
     onNotifyError: (err) => logger.warn({ event: 'outbox.notify_failed', err }, 'outbox announcement failed'),
   });
