@@ -33,6 +33,33 @@ function spread(name: string, values: readonly number[], withMax = false): Recor
  */
 export const lagOf = (load: SteadyLoad): number[] => load.traces.map((t) => Math.max(0, t.visibleAt - t.acceptedAt));
 
+const mean = (values: readonly number[]) => (values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length);
+
+/**
+ * Diagnostics, not the headline: the write side's lag split where the message's own
+ * times allow (append began -> relay produced -> suite's consumer received), and the
+ * mean of every hop over the slowest 1% of orders, which says which hop the tail is in.
+ */
+function hopFigures(load: SteadyLoad, lags: readonly number[]): Record<string, Figure> {
+  const traced = load.traces.flatMap((t, i) => (t.hops === undefined ? [] : [{ t, hops: t.hops, lag: lags[i] ?? 0 }]));
+  const appendToProduce = traced.map(({ hops }) => Math.max(0, hops.producedAt - hops.storedAt));
+  const produceToReceive = traced.map(({ t, hops }) => Math.max(0, t.onKafkaAt - hops.producedAt));
+  const tailFrom = percentile(sorted(lags), 99);
+  const tail = traced.filter((x) => x.lag >= tailFrom);
+  const tailMean = (hop: (x: (typeof traced)[number]) => number) => figure(mean(tail.map(hop)), 'ms');
+  return {
+    hops_traced: figure(traced.length, 'orders'),
+    ...spread('hop_append_to_202', traced.map(({ t, hops }) => Math.max(0, t.acceptedAt - hops.storedAt))),
+    ...spread('hop_append_to_produce', appendToProduce),
+    ...spread('hop_produce_to_received', produceToReceive),
+    tail_orders: figure(tail.length, 'orders'),
+    tail_mean_append_to_produce_ms: tailMean(({ hops }) => Math.max(0, hops.producedAt - hops.storedAt)),
+    tail_mean_produce_to_received_ms: tailMean(({ t, hops }) => Math.max(0, t.onKafkaAt - hops.producedAt)),
+    tail_mean_received_to_visible_ms: tailMean(({ t }) => Math.max(0, t.visibleAt - t.onKafkaAt)),
+    tail_mean_append_to_202_ms: tailMean(({ t, hops }) => Math.max(0, t.acceptedAt - hops.storedAt)),
+  };
+}
+
 export function lagFigures(run: LagRun, config: LagBenchConfig) {
   const { load } = run;
   const lags = lagOf(load);
@@ -54,6 +81,7 @@ export function lagFigures(run: LagRun, config: LagBenchConfig) {
     read_your_writes_reads: figure(reads.length, 'reads'),
     read_your_writes_stale: figure(reads.filter((r) => r.stale).length, 'reads'),
     load_generator_max_delay_ms: figure(load.maxStartDelayMs, 'ms'),
+    ...hopFigures(load, lags),
   };
   const ratios: Record<string, Ratio> = {
     lag_p99_vs_kafka_roundtrip_p99: ratio(lagP99, pingP99, 10, 'lower'),
@@ -70,6 +98,8 @@ export function lagFigures(run: LagRun, config: LagBenchConfig) {
     `read_your_writes: every ${every}th order, GET /api/v1/orders/{id}?minVersion=<version> sent at its 202 -> answer; stale: answered stale.`,
     'kafka_roundtrip: bare kafkajs, one small message per produce (acks=-1) -> a consumer of its topic receives it, same broker, ' +
       'same rate and open loop as the orders, in rounds interleaved with the read side\'s (never beside them).',
+    'hop_*, tail_* (diagnostics): append_to_produce: the event\'s recorded-at (append transaction start) -> the record\'s CreateTime ' +
+      '(the relay\'s producer encoding the request); produce_to_received: -> the suite\'s consumer got it; tail: the orders at or above the lag p99.',
   ];
   return { figures, ratios, notes };
 }

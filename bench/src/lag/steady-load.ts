@@ -1,7 +1,7 @@
 import { createOrder, readOwnWrite, type HttpClient } from './http-client.js';
 import { runOpenLoop } from './open-loop.js';
 import type { ReadModelListener } from './read-model-listener.js';
-import type { TopicWatch } from './topic-watch.js';
+import type { MessageHops, TopicWatch } from './topic-watch.js';
 
 /** One order of the steady load, times in ms on the `performance.now()` scale. */
 export type OrderTrace = Readonly<{
@@ -10,6 +10,8 @@ export type OrderTrace = Readonly<{
   /** The order's first message received from the orders topic. */
   onKafkaAt: number;
   visibleAt: number;
+  /** Diagnostics: when the append began and when the relay produced the order's first message. */
+  hops?: MessageHops;
   /** Present for the orders also read back through the query API. */
   readBack?: Readonly<{ at: number; stale: boolean }>;
 }>;
@@ -34,7 +36,7 @@ export type SteadyLoad = Readonly<{ traces: readonly OrderTrace[]; maxStartDelay
  */
 export async function runSteadyLoad(
   clients: Readonly<{ command: HttpClient; query: HttpClient }>,
-  watchers: Readonly<{ listener: Pick<ReadModelListener, 'visible'>; topic: Pick<TopicWatch, 'firstSeen'> }>,
+  watchers: Readonly<{ listener: Pick<ReadModelListener, 'visible'>; topic: Pick<TopicWatch, 'firstSeen' | 'hopsOf'> }>,
   options: SteadyLoadOptions,
 ): Promise<SteadyLoad> {
   const trace = async (index: number, dueAt: number): Promise<OrderTrace> => {
@@ -45,7 +47,8 @@ export async function runSteadyLoad(
       watchers.listener.visible(order.orderId, order.version, options.visibleTimeoutMs),
       sampled ? readOwnWrite(clients.query, order) : undefined,
     ]);
-    return { dueAt, acceptedAt: order.acceptedAt, onKafkaAt, visibleAt, ...(readBack === undefined ? {} : { readBack }) };
+    const hops = watchers.topic.hopsOf(order.orderId);
+    return { dueAt, acceptedAt: order.acceptedAt, onKafkaAt, visibleAt, ...(hops === undefined ? {} : { hops }), ...(readBack === undefined ? {} : { readBack }) };
   };
   const run = await runOpenLoop(trace, options);
   const outcomes = await run.settled;

@@ -22,6 +22,17 @@ export function freePort(): Promise<number> {
 
 const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
 
+/**
+ * Extra node flags for every service started here, for diagnostics only, e.g.
+ * `BENCH_SERVICE_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof/{name}'`; `{name}` is the
+ * service's name, so each one writes its own profile.
+ */
+const extraNodeFlags = (name: string): string[] =>
+  (process.env.BENCH_SERVICE_NODE_FLAGS ?? '')
+    .split(/\s+/)
+    .filter((flag) => flag !== '')
+    .map((flag) => flag.replaceAll('{name}', name));
+
 const tail = (file: string, lines = 25) => readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
 
 async function waitReady(child: ChildProcess, url: string, logFile: string, timeoutMs: number): Promise<void> {
@@ -63,7 +74,7 @@ export async function startNodeService(
 ): Promise<ChildService> {
   const logFile = path.join(tmpdir(), `orderflow-bench-${name}-${process.pid}.log`);
   const fd = openSync(logFile, 'w');
-  const child = spawn(process.execPath, ['--enable-source-maps', script], {
+  const child = spawn(process.execPath, ['--enable-source-maps', ...extraNodeFlags(name), script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', fd, fd],
   });

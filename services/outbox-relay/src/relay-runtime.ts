@@ -4,10 +4,11 @@ import { createEventCodec, type Logger, type MetricsRegistry, type Pool, type Sc
 import type { Producer } from 'kafkajs';
 import { kafkaPublisher } from './adapters/kafka/kafka-publisher.js';
 import { openLockSession } from './adapters/postgres/lock-session.js';
-import { completeOutboxBatch, selectOutboxBatch } from './adapters/postgres/outbox-statements.js';
+import { completeOutboxBatch, selectOutboxBatches } from './adapters/postgres/outbox-statements.js';
+import { createCoalescer } from './relay/coalescer.js';
 import { startDepthSampler } from './relay/depth-sampler.js';
 import { createEventEncoder } from './relay/event-encoder.js';
-import type { Outbox } from './relay/outbox-event.js';
+import type { Outbox, OutboxEvent, OutgoingMessage, ParkedEvent, Publisher } from './relay/outbox-event.js';
 import { createOutboxRelay, type OutboxRelay } from './relay/outbox-relay.js';
 import { relayBatch } from './relay/relay-batch.js';
 import { createRelayMetrics } from './relay/relay-metrics.js';
@@ -36,11 +37,19 @@ export type RunningRelay = Readonly<{ relay: OutboxRelay; stop: () => Promise<vo
 export async function startRelayRuntime(deps: RelayRuntimeDeps): Promise<RunningRelay> {
   const { pool, logger } = deps;
   const metrics = createRelayMetrics(deps.metrics);
+  // Partition workers woken together share each round trip (see coalescer.ts); each
+  // worker still has one batch at a time, so a partition's batches stay sequential.
+  const readBatches = createCoalescer(async (calls: readonly { partition: number; limit: number }[]) => {
+    const batches = await selectOutboxBatches(pool, calls.map((c) => c.partition), Math.max(...calls.map((c) => c.limit)));
+    return calls.map((c): OutboxEvent[] => (batches.get(c.partition) ?? []).slice(0, c.limit));
+  });
+  const completeBatches = createCoalescer(async (calls: readonly { publishedIds: readonly string[]; parked: readonly ParkedEvent[] }[]) => {
+    await completeOutboxBatch(pool, calls.flatMap((c) => c.publishedIds), calls.flatMap((c) => c.parked));
+    return calls.map(() => undefined);
+  });
   const outbox: Outbox = {
-    readBatch: (partition, limit) => selectOutboxBatch(pool, partition, limit),
-    complete: async (publishedIds, parked) => {
-      await completeOutboxBatch(pool, publishedIds, parked);
-    },
+    readBatch: (partition, limit) => readBatches({ partition, limit }),
+    complete: (publishedIds, parked) => completeBatches({ publishedIds, parked }),
   };
   const encoder = createEventEncoder({
     codec: createEventCodec(deps.registry, eventSchemas),
@@ -48,7 +57,14 @@ export async function startRelayRuntime(deps: RelayRuntimeDeps): Promise<Running
     upcasting: { currentSchemaVersions: currentSchemaVersion, upcasters: deps.upcasters ?? {} },
     topicPrefix: deps.topicPrefix,
   });
-  const publisher = kafkaPublisher(deps.producer);
+  // One produce request for every batch ready at once: each batch's messages keep their
+  // order within it, and an aggregate's messages only ever come from its partition's worker.
+  const send = kafkaPublisher(deps.producer);
+  const publishTogether = createCoalescer(async (batches: readonly (readonly OutgoingMessage[])[]) => {
+    await send.publish(batches.flat());
+    return batches.map(() => undefined);
+  });
+  const publisher: Publisher = { publish: (messages) => publishTogether(messages) };
   const relay = createOutboxRelay(
     {
       openSession: (handlers) => openLockSession({ databaseUrl: deps.databaseUrl, logger, ...handlers }),

@@ -17,13 +17,18 @@ export const configSpec = z.object({
   KAFKA_GROUP_ID: z.string().regex(/^[\w.-]+$/).default('projection'),
   /** A member silent this long (a crashed instance) loses its partitions to the others; the broker's minimum is 6 s. */
   KAFKA_SESSION_TIMEOUT_MS: int(6_000, 300_000, 30_000),
-  /** Partitions this instance handles at once. */
-  PROJECTION_CONCURRENCY: int(1, 32, 4),
+  /**
+   * Partitions this instance handles at once. kafkajs fetches again only once every batch
+   * of the last fetch is done, so fewer workers than the partitions a fetch returns (six
+   * per topic) leave batches waiting a turn, and their events a whole extra batch.
+   */
+  PROJECTION_CONCURRENCY: int(1, 32, 8),
   /** Tries per poison message (including the first) before it is dead-lettered and its aggregate parked. */
   PROJECTION_RETRY_ATTEMPTS: int(1, 10, 3),
   /** First retry delay; doubles per attempt. */
   PROJECTION_RETRY_BACKOFF_MS: int(1, 60_000, 200),
-  PG_POOL_MAX: int(2, 100, 8),
+  // one connection per concurrent batch, plus room for the admin API and a rebuild
+  PG_POOL_MAX: int(2, 100, 12),
   ORDER_CACHE_TTL_SECONDS: int(1, 86_400, 3_600),
   REBUILD_PAGE_SIZE: int(100, 50_000, 2_000),
   /** Longest the rebuild's swap waits for the live tables per try (readers queue behind it meanwhile). */

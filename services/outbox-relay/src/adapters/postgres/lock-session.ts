@@ -60,8 +60,10 @@ export async function openLockSession(options: LockSessionOptions): Promise<Lock
 
   // partition workers and the rebalancer share this connection: one query at a time
   let queue: Promise<unknown> = Promise.resolve();
-  const query = <R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> => {
+  let queuedConfirm: Promise<void> | undefined;
+  const query = <R extends pg.QueryResultRow>(text: string, values: unknown[] = [], onStart?: () => void): Promise<pg.QueryResult<R>> => {
     const run = async () => {
+      onStart?.();
       if (lost) throw new LockLostError();
       try {
         return await client.query<R>(text, values);
@@ -100,8 +102,18 @@ export async function openLockSession(options: LockSessionOptions): Promise<Lock
       );
       return rows[0]?.n ?? 1;
     },
-    async confirm() {
-      await query('SELECT 1');
+    confirm() {
+      // A check still waiting its turn answers for every caller that joins it: it runs
+      // after they asked, which is all a confirmation has to prove. One already running
+      // may have been answered before a late caller asked, so that caller queues its own.
+      if (queuedConfirm !== undefined) return queuedConfirm;
+      let started = false;
+      const check = query('SELECT 1', [], () => {
+        started = true;
+        if (queuedConfirm === check) queuedConfirm = undefined;
+      }).then(() => undefined);
+      if (!started) queuedConfirm = check;
+      return check;
     },
     async close() {
       if (lost) return;

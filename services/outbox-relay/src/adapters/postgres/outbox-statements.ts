@@ -43,22 +43,40 @@ function toOutboxEvent(row: OutboxRow): OutboxEvent {
 }
 
 /**
- * The oldest rows of one partition, in outbox order. Within a stream outbox ids follow
- * stream versions (appends to a stream serialise on its row until commit).
+ * The oldest rows of each partition (at most `limit` per partition), in outbox order
+ * within each. Within a stream outbox ids follow stream versions (appends to a stream
+ * serialise on its row until commit). One statement serves every partition a burst woke.
  */
-export async function selectOutboxBatch(db: Queryable, partition: number, limit: number): Promise<OutboxEvent[]> {
-  const { rows } = await db.query<OutboxRow>(
-    `SELECT o.id::text AS outbox_id, o.global_position::text AS global_position, o.stream_id,
+export async function selectOutboxBatches(
+  db: Queryable,
+  partitions: readonly number[],
+  limit: number,
+): Promise<Map<number, OutboxEvent[]>> {
+  const batches = new Map<number, OutboxEvent[]>(partitions.map((p) => [p, []]));
+  if (partitions.length === 0) return batches;
+  const { rows } = await db.query<OutboxRow & { partition: number }>(
+    `SELECT b.partition, b.id::text AS outbox_id, b.position::text AS global_position, b.stream_id,
             e.stream_type, e.stream_version, e.event_id::text AS event_id, e.event_type,
             e.schema_version, e.data, e.metadata, e.recorded_at
-     FROM outbox o
-     LEFT JOIN events e ON e.global_position = o.global_position
-     WHERE o.partition = $1
-     ORDER BY o.id
-     LIMIT $2`,
-    [partition, limit],
+     FROM unnest($1::int[]) AS p (partition)
+     CROSS JOIN LATERAL (
+       SELECT o.partition, o.id, o.global_position AS position, o.stream_id
+       FROM outbox o
+       WHERE o.partition = p.partition
+       ORDER BY o.id
+       LIMIT $2
+     ) AS b
+     LEFT JOIN events e ON e.global_position = b.position
+     ORDER BY b.partition, b.id`,
+    [[...new Set(partitions)], limit],
   );
-  return rows.map(toOutboxEvent);
+  for (const row of rows) batches.get(row.partition)?.push(toOutboxEvent(row));
+  return batches;
+}
+
+/** The oldest rows of one partition, in outbox order. */
+export async function selectOutboxBatch(db: Queryable, partition: number, limit: number): Promise<OutboxEvent[]> {
+  return (await selectOutboxBatches(db, [partition], limit)).get(partition) ?? [];
 }
 
 /**

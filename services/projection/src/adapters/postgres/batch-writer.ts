@@ -2,14 +2,14 @@ import type { Envelope } from '../../envelope.js';
 import {
   lockKeys,
   notifyOrderViews,
-  selectStreamVersions,
+  selectStreamStates,
   streamKeyString,
   upsertStreamVersions,
   type Queryable,
   type StreamKey,
 } from './checkpoint.statements.js';
 import type { OrderChange } from './order-change.js';
-import { insertParkedEvents, insertParkedStreams, selectParkedStreams, type ParkedStreamInput } from './parked.statements.js';
+import { insertParkedEvents, insertParkedStreams, type ParkedStreamInput } from './parked.statements.js';
 import { projectionUnits, unitOf, type ProjectionSession, type ProjectionUnit } from './projection-units.js';
 import type { WriteTarget } from './tables.js';
 
@@ -123,8 +123,7 @@ export async function applyEnvelopes(db: Queryable, target: WriteTarget, envelop
     ...keys.map((k) => `stream:${k.streamId}`),
     ...routed.flatMap((r) => r.unit.lockKeysOf(r.envelope.event)),
   ]);
-  const versions = await selectStreamVersions(db, target.tables.streamVersions, keys);
-  const parkedKeys = target.parking ? await selectParkedStreams(db, keys) : new Set<string>();
+  const { versions, parked: parkedKeys } = await selectStreamStates(db, target.tables.streamVersions, keys, target.parking);
   const sessions = await beginSessions(db, target, routed);
   const fold = foldInOrder(routed, target, versions, parkedKeys, sessions);
 

@@ -37,6 +37,37 @@ export async function selectStreamVersions(db: Queryable, table: string, keys: r
   return new Map(rows.map((r) => [streamKeyString({ projection: r.projection, streamId: r.stream_id }), r.version]));
 }
 
+export type StreamStates = Readonly<{ versions: Map<string, number>; parked: Set<string> }>;
+
+/**
+ * The applied version of each stream and, with `withParked`, which of them are parked:
+ * one round trip for what a batch reads before it folds.
+ */
+export async function selectStreamStates(
+  db: Queryable,
+  table: string,
+  keys: readonly StreamKey[],
+  withParked: boolean,
+): Promise<StreamStates> {
+  if (keys.length === 0) return { versions: new Map(), parked: new Set() };
+  const { rows } = await db.query<{ projection: string; stream_id: string; version: number | null; parked: boolean }>(
+    `SELECT k.projection, k.stream_id, v.version,
+            $3::boolean AND EXISTS (SELECT 1 FROM projection_parked_streams p
+                                    WHERE p.projection = k.projection AND p.stream_id = k.stream_id) AS parked
+     FROM unnest($1::text[], $2::text[]) AS k(projection, stream_id)
+     LEFT JOIN ${table} v ON v.projection = k.projection AND v.stream_id = k.stream_id`,
+    [keys.map((k) => k.projection), keys.map((k) => k.streamId), withParked],
+  );
+  const versions = new Map<string, number>();
+  const parked = new Set<string>();
+  for (const r of rows) {
+    const key = streamKeyString({ projection: r.projection, streamId: r.stream_id });
+    if (r.version !== null) versions.set(key, r.version);
+    if (r.parked) parked.add(key);
+  }
+  return { versions, parked };
+}
+
 export async function upsertStreamVersions(db: Queryable, table: string, versions: readonly (StreamKey & { version: number })[]): Promise<void> {
   if (versions.length === 0) return;
   const sorted = [...versions].sort((a, b) => streamKeyString(a).localeCompare(streamKeyString(b)));

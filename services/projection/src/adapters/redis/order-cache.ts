@@ -46,12 +46,16 @@ export function createOrderCache(redis: Redis, ttlSeconds: number): OrderCache {
   return {
     async publish(changes) {
       if (changes.length === 0) return;
-      await Promise.all(
-        changes.map((c) =>
-          commands.writeOrderIfNewer(orderViewKey(c.orderId), orderRevisionKey(c.orderId), JSON.stringify(c.detail), c.revision, ttlSeconds),
-        ),
-      );
-      await redis.incr(LIST_GENERATION_KEY);
+      // one round trip: Redis runs a connection's commands in order, so the generation is
+      // bumped after every detail is written, as it was when each reply was awaited first
+      const pipeline = redis.pipeline();
+      const queued = pipeline as unknown as CacheCommands;
+      for (const c of changes) {
+        void queued.writeOrderIfNewer(orderViewKey(c.orderId), orderRevisionKey(c.orderId), JSON.stringify(c.detail), c.revision, ttlSeconds);
+      }
+      pipeline.incr(LIST_GENERATION_KEY);
+      const failed = (await pipeline.exec())?.find(([error]) => error !== null);
+      if (failed) throw failed[0];
     },
     async invalidate(orderIds, revisionFloor) {
       for (let i = 0; i < orderIds.length; i += CHUNK) {
