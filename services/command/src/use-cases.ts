@@ -3,6 +3,7 @@ import { isAppError } from '@orderflow/platform/errors';
 import type { EventStore } from '@orderflow/event-store';
 import type { Clock, CommandContext } from './commands/command-context.js';
 import { createCommandMetrics, type CommandMetrics } from './commands/command-metrics.js';
+import { createKnownStreams } from './commands/known-streams.js';
 import type { CommandResult } from './commands/command-response.js';
 import type { CommandRuntime } from './commands/command-runtime.js';
 import type { PaymentGateway } from './external/payment-gateway.js';
@@ -53,6 +54,7 @@ export function createUseCases(deps: UseCaseDeps): CommandUseCases {
     maxRetries: deps.settings.maxRetries,
     onConflictRetry: (command) => metrics.conflictRetries.inc({ command }),
     onSnapshotError: (err) => deps.logger.warn({ event: 'command.snapshot_failed', err }, 'snapshot not saved'),
+    streams: createKnownStreams(),
   };
   const useCases: CommandUseCases = {
     ...orderUseCases(rt),

@@ -4,6 +4,7 @@ import { ConcurrencyError } from '@orderflow/platform/errors';
 import { idempotencyKeyReused } from '@orderflow/event-store';
 import { streamIdOfAggregate, versionedDecider, type AggregateKind, type Versioned } from './aggregates.js';
 import type { Clock, CommandContext } from './command-context.js';
+import type { KnownStreams } from './known-streams.js';
 import { commandResponse, type CommandResponse, type CommandResult } from './command-response.js';
 
 /** What every use case needs to run a command against the event store. */
@@ -16,6 +17,8 @@ export type CommandRuntime = Readonly<{
   maxRetries: number;
   onConflictRetry: (command: string) => void;
   onSnapshotError: (error: unknown) => void;
+  /** Streams known from this process's own reads and writes; without it every command reads. */
+  streams?: KnownStreams;
 }>;
 
 export function snapshotPolicy<S, C, E extends DomainEvent>(

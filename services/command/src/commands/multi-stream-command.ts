@@ -1,9 +1,11 @@
 import type { DomainEvent } from '@orderflow/contracts';
 import { aggregateStream, saveSnapshotIfDue } from '@orderflow/event-store';
+import { ConcurrencyError } from '@orderflow/platform/errors';
 import { streamIdOfAggregate, versionedDecider, type AggregateKind, type Versioned } from './aggregates.js';
 import { eventMetadataOf, type CommandContext } from './command-context.js';
 import { commandResponse, type CommandResponse, type CommandResult } from './command-response.js';
 import { retryOnConflict, snapshotPolicy, storedReplay, type CommandRuntime } from './command-runtime.js';
+import { snapshotVersionAfter } from './known-streams.js';
 
 /** One stream's part of a multi-stream command, decided against the state read. */
 export type StreamDecision<S, E> = Readonly<{
@@ -41,24 +43,56 @@ export async function runMultiStreamCommand<S, C, E extends DomainEvent>(
   target: MultiStreamCommand<S, C, E>,
   ctx: CommandContext,
 ): Promise<CommandResult> {
-  return retryOnConflict(rt, target.type, ctx, () => attempt(rt, target, ctx));
+  const streamIds = target.targets.map((t) => streamIdOfAggregate(target.kind, t.aggregateId));
+  const run = async () => {
+    const known = rt.streams && ctx.expectedVersion === undefined ? await attempt(rt, target, ctx, true).catch(notAnswered(rt, target.type)) : null;
+    if (known) return known;
+    streamIds.forEach((id) => rt.streams?.forget(id));
+    return retryOnConflict(rt, target.type, ctx, () => attempt(rt, target, ctx, false));
+  };
+  return rt.streams ? rt.streams.exclusive(streamIds, run) : run();
 }
 
+/** A refusal or a conflict on known states is checked against fresh reads: null, to run again. */
+const notAnswered = (rt: CommandRuntime, type: string) => (error: unknown) => {
+  if (error instanceof ConcurrencyError) rt.onConflictRetry(type);
+  return null;
+};
+
+/**
+ * With `fromKnown`, decides on the states known here where there are any and answers
+ * only with an append (a refusal throws, a no-op gives null); otherwise reads every stream.
+ */
 async function attempt<S, C, E extends DomainEvent>(
   rt: CommandRuntime,
   target: MultiStreamCommand<S, C, E>,
   ctx: CommandContext,
-): Promise<CommandResult> {
+  fromKnown: true,
+): Promise<CommandResult | null>;
+async function attempt<S, C, E extends DomainEvent>(
+  rt: CommandRuntime,
+  target: MultiStreamCommand<S, C, E>,
+  ctx: CommandContext,
+  fromKnown: false,
+): Promise<CommandResult>;
+async function attempt<S, C, E extends DomainEvent>(
+  rt: CommandRuntime,
+  target: MultiStreamCommand<S, C, E>,
+  ctx: CommandContext,
+  fromKnown: boolean,
+): Promise<CommandResult | null> {
   let decisions: StreamDecision<S, E>[];
   try {
-    decisions = await Promise.all(target.targets.map((t) => decideOne(rt, target, t.aggregateId, t.command)));
+    decisions = await Promise.all(target.targets.map((t) => decideOne(rt, target, t.aggregateId, t.command, fromKnown)));
   } catch (error) {
+    if (fromKnown) throw error;
     // A replayed command may be refused by the state it produced itself: answer it as a replay.
     const replay = await storedReplay(rt, ctx);
     if (replay !== null) return replay;
     throw error;
   }
   const toWrite = (target.settle ?? ((all) => all))(decisions).filter((d) => d.events.length > 0);
+  if (fromKnown && toWrite.length === 0) return null;
   if (toWrite.length === 0) {
     return (await storedReplay(rt, ctx)) ?? { response: commandResponse(ctx, target.aggregateId, 0, []), replayed: false };
   }
@@ -85,6 +119,7 @@ async function attempt<S, C, E extends DomainEvent>(
   );
   if (appended.status === 'duplicate') return { response: appended.response as CommandResponse, replayed: true };
   await saveSnapshots(rt, target.kind, toWrite);
+  remember(rt, target.kind, decisions, toWrite);
   return { response, replayed: false };
 }
 
@@ -93,16 +128,19 @@ async function decideOne<S, C, E extends DomainEvent>(
   target: MultiStreamCommand<S, C, E>,
   aggregateId: string,
   command: C,
+  fromKnown: boolean,
 ): Promise<StreamDecision<S, E>> {
   const streamId = streamIdOfAggregate(target.kind, aggregateId);
   const decider = versionedDecider(target.kind, streamId);
   const snapshot = snapshotPolicy(rt, target.kind);
-  const loaded = await aggregateStream(rt.store, {
-    streamId,
-    evolve: decider.evolve,
-    initialState: decider.initialState,
-    ...(snapshot === undefined ? {} : { snapshot }),
-  });
+  const loaded =
+    (fromKnown ? rt.streams?.get<Versioned<S>>(streamId) : undefined) ??
+    (await aggregateStream(rt.store, {
+      streamId,
+      evolve: decider.evolve,
+      initialState: decider.initialState,
+      ...(snapshot === undefined ? {} : { snapshot }),
+    }));
   const skipped = target.skip?.(loaded.state.state) ?? false;
   return {
     aggregateId,
@@ -112,6 +150,27 @@ async function decideOne<S, C, E extends DomainEvent>(
     state: loaded.state,
     events: skipped ? [] : decider.decide(command, loaded.state),
   };
+}
+
+/** After the commit: every stream's state as decided on, the written ones with their new events. */
+function remember<S, C, E extends DomainEvent>(
+  rt: CommandRuntime,
+  kind: AggregateKind<S, C, E>,
+  decisions: readonly StreamDecision<S, E>[],
+  written: readonly StreamDecision<S, E>[],
+): void {
+  if (!rt.streams) return;
+  const decider = versionedDecider(kind, '');
+  const every = snapshotPolicy(rt, kind)?.every;
+  for (const d of decisions) {
+    if (written.includes(d)) {
+      const streamVersion = d.expectedVersion + d.events.length;
+      const snapshotVersion = snapshotVersionAfter(streamVersion, d.snapshotVersion, every);
+      rt.streams.put(d.streamId, { state: d.events.reduce(decider.evolve, d.state), streamVersion, snapshotVersion });
+    } else {
+      rt.streams.put(d.streamId, { state: d.state, streamVersion: d.expectedVersion, snapshotVersion: d.snapshotVersion });
+    }
+  }
 }
 
 /** After the commit, and never failing the command: a snapshot is a cache of the stream. */

@@ -83,12 +83,28 @@ describe('round trips per command', () => {
   it('runs a command on an existing stream in two: one read (snapshot and events), one append', async () => {
     const input = order();
     const orderId = (await kit.commands.createOrder(input, contextFor(input))).response.aggregateId;
+    // another instance of the service, which has never seen the stream, reads it first
+    const other = db.kit({ store });
     const add = { orderId, productId: 'sku-rt', quantity: 1, unitPrice: 100 };
-    assert.equal(await roundTrips(() => kit.commands.addOrderItem(add, contextFor(add, { key: randomUUID() }))), 2);
+    assert.equal(await roundTrips(() => other.commands.addOrderItem(add, contextFor(add, { key: randomUUID() }))), 2);
     const cancel = { orderId, reason: 'changed my mind' };
-    assert.equal(await roundTrips(() => kit.commands.cancelOrder(cancel, contextFor(cancel))), 2);
+    assert.equal(await roundTrips(() => db.kit({ store }).commands.cancelOrder(cancel, contextFor(cancel))), 2);
     const { events } = await kit.store.readStream(`order-${orderId}`);
     assert.deepEqual(events.map((e) => e.type), ['OrderCreated', 'OrderItemAdded', 'OrderCancelled']);
+  });
+
+  it('runs a command on a stream it wrote or read last in one, the append, which proves that state current', async () => {
+    const input = order();
+    const orderId = (await kit.commands.createOrder(input, contextFor(input))).response.aggregateId;
+    const add = { orderId, productId: 'sku-rt', quantity: 1, unitPrice: 100 };
+    assert.equal(await roundTrips(() => kit.commands.addOrderItem(add, contextFor(add, { key: randomUUID() }))), 1);
+    // written elsewhere meanwhile: the append conflicts, and the command runs again from a read
+    const elsewhere = { orderId, productId: 'sku-rt-2', quantity: 1, unitPrice: 100 };
+    await db.kit({ store }).commands.addOrderItem(elsewhere, contextFor(elsewhere));
+    const cancel = { orderId, reason: 'changed my mind' };
+    assert.equal(await roundTrips(() => kit.commands.cancelOrder(cancel, contextFor(cancel))), 3);
+    const { events } = await kit.store.readStream(`order-${orderId}`);
+    assert.deepEqual(events.map((e) => e.type), ['OrderCreated', 'OrderItemAdded', 'OrderItemAdded', 'OrderCancelled']);
   });
 
   it('checks a replay and reads the state before an external call in one, then appends in one', async () => {
@@ -106,7 +122,15 @@ describe('round trips per command', () => {
     }
     const reserve = { orderId: randomUUID(), lines: products.map((productId) => ({ productId, quantity: 3 })) };
     const ctx = contextFor(reserve, { key: randomUUID() });
-    assert.equal(await roundTrips(() => kit.commands.reserveInventory(reserve, ctx)), products.length + 1);
+    assert.equal(await roundTrips(() => db.kit({ store }).commands.reserveInventory(reserve, ctx)), products.length + 1);
     assert.deepEqual(await Promise.all(products.map((p) => kit.store.streamVersion(`inventory-${p}`))), [2, 2]);
+    // the instance that stocked them knows both streams, though not the reservation just made elsewhere:
+    // its append conflicts and it reads again
+    const next = { orderId: randomUUID(), lines: products.map((productId) => ({ productId, quantity: 1 })) };
+    const conflicted = await roundTrips(() => kit.commands.reserveInventory(next, contextFor(next, { key: randomUUID() })));
+    assert.ok(conflicted >= 1 + products.length + 1, `a failed append, then the reads and the append: ${conflicted}`);
+    const third = { orderId: randomUUID(), lines: products.map((productId) => ({ productId, quantity: 1 })) };
+    assert.equal(await roundTrips(() => kit.commands.reserveInventory(third, contextFor(third, { key: randomUUID() }))), 1, 'now known: the append alone');
+    assert.deepEqual(await Promise.all(products.map((p) => kit.store.streamVersion(`inventory-${p}`))), [4, 4]);
   });
 });

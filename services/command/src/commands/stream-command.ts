@@ -1,10 +1,11 @@
 import type { DomainEvent } from '@orderflow/contracts';
-import { handleCommand, type AggregatedStream } from '@orderflow/event-store';
+import { handleCommand, type AggregatedStream, type HandledCommand } from '@orderflow/event-store';
 import { ConcurrencyError } from '@orderflow/platform/errors';
 import { streamIdOfAggregate, versionedDecider, type AggregateKind, type Versioned } from './aggregates.js';
 import { eventMetadataOf, type CommandContext } from './command-context.js';
 import { commandResponse, type CommandResponse, type CommandResult } from './command-response.js';
 import { retryOnConflict, snapshotPolicy, type CommandRuntime } from './command-runtime.js';
+import { snapshotVersionAfter } from './known-streams.js';
 
 export type StreamCommand<S, C, E extends DomainEvent, K extends C> = Readonly<{
   kind: AggregateKind<S, C, E>;
@@ -60,8 +61,36 @@ export async function runStreamCommand<S, C, E extends DomainEvent, K extends C 
       maxRetries: 0,
       onSnapshotError: rt.onSnapshotError,
     });
-  const handled = await firstFromCurrent(rt, target, ctx, attempt, decider.initialState);
+  const known = target.current === undefined && ctx.expectedVersion === undefined ? rt.streams?.get<Versioned<S>>(streamId) : undefined;
+  const handled = (known && (await fromKnown(rt, streamId, target.command.type, () => attempt(known)))) ??
+    (await firstFromCurrent(rt, target, ctx, attempt, decider.initialState));
+  if (handled.status !== 'duplicate') {
+    const base = known ?? (target.current === 'new' ? undefined : target.current);
+    const snapshotVersion = handled.status === 'appended' ? snapshotVersionAfter(handled.streamVersion, base?.snapshotVersion ?? null, snapshot?.every) : (base?.snapshotVersion ?? null);
+    rt.streams?.put(streamId, { state: handled.state, streamVersion: handled.streamVersion, snapshotVersion });
+  }
   return { response: handled.response as CommandResponse, replayed: handled.status === 'duplicate' };
+}
+
+/**
+ * The command decided on the state known here. An append is the answer (its version
+ * check proves the state current); a refusal, a no-op or a conflict may come from a
+ * state that moved elsewhere: null then, and the command runs again from a fresh read.
+ */
+async function fromKnown<S, E>(
+  rt: CommandRuntime,
+  streamId: string,
+  commandType: string,
+  attempt: () => Promise<HandledCommand<Versioned<S>, E>>,
+): Promise<HandledCommand<Versioned<S>, E> | null> {
+  try {
+    const handled = await attempt();
+    if (handled.status !== 'unchanged') return handled;
+  } catch (error) {
+    if (error instanceof ConcurrencyError) rt.onConflictRetry(commandType);
+  }
+  rt.streams?.forget(streamId);
+  return null;
 }
 
 /**

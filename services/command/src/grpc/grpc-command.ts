@@ -42,12 +42,15 @@ const metadataValue = (call: ServerUnaryCall<unknown, unknown>, key: string): st
  * method and every other field of the request; the call's cancellation (client gone,
  * deadline passed) aborts external calls the command makes.
  */
-function contextOfCall<R extends CommandRequest>(method: string, call: ServerUnaryCall<R, unknown>, clock: Clock): CommandContext {
+function contextOfCall<R extends CommandRequest>(
+  method: string,
+  call: ServerUnaryCall<R, unknown>,
+  clock: Clock,
+  cancelled: AbortController,
+): CommandContext {
   const { command_id: commandId, correlation_id: correlationId, ...request } = call.request;
   checkToken(commandId, 'command_id');
   checkToken(correlationId, 'correlation_id');
-  const cancelled = new AbortController();
-  call.once('cancelled', () => cancelled.abort());
   return buildCommandContext(
     {
       idempotencyKey: commandId,
@@ -82,9 +85,18 @@ export function grpcCommand<R extends CommandRequest, I>(
   handler: (input: I, ctx: CommandContext) => Promise<CommandResult>,
 ): handleUnaryCall<R, CommandResponseMessage> {
   return (call, callback) => {
+    const cancelled = new AbortController();
+    const cancel = () => cancelled.abort();
+    call.once('cancelled', cancel);
     const run = async () => {
-      const ctx = contextOfCall(method, call, deps.clock);
-      return toResponseMessage(await handler(toInput(call.request), ctx));
+      const ctx = contextOfCall(method, call, deps.clock, cancelled);
+      try {
+        return toResponseMessage(await handler(toInput(call.request), ctx));
+      } finally {
+        // the server signals `cancelled` as the call closes, answered or not: aborting
+        // then would only build an AbortError nobody waits for
+        call.removeListener('cancelled', cancel);
+      }
     };
     run().then(
       (message) => callback(null, message),

@@ -87,6 +87,41 @@ describe('saga handler', () => {
     assert.deepEqual(rows[0], { status: 'FAILED', attempts: 1 });
   });
 
+  it('records the result of a command it handed over in one statement, once, and only while it is pending', async () => {
+    const input = started();
+    await handler.handleEvent(input, source());
+    const saga = await sagaOf(input.data.orderId);
+    assert.ok(saga);
+    const command = { sagaId: saga.saga_id, commandId: `${saga.saga_id}:reserve_inventory`, awaited: false };
+    const failure = { commandId: command.commandId, code: 'INVENTORY_NOT_FOUND', kind: 'not_found', message: 'no such product', transient: false };
+    const first = await handler.handleCommandResult(command, { ok: false, attempts: 1, failure }, new Date());
+    assert.equal(first?.after.status, 'COMPENSATING');
+    assert.equal(await handler.handleCommandResult(command, { ok: false, attempts: 2, failure }, new Date()), null);
+    const { rows } = await db.pool.query<{ status: string; attempts: number }>('SELECT status, attempts FROM saga_commands WHERE command_id = $1', [command.commandId]);
+    assert.deepEqual(rows[0], { status: 'FAILED', attempts: 1 });
+    const after = await sagaOf(input.data.orderId);
+    assert.equal(after?.status, 'COMPENSATING');
+    assert.equal(after?.version, await count('SELECT count(*) AS n FROM saga_steps WHERE saga_id = $1', [saga.saga_id]));
+  });
+
+  it('records a result against the stored saga when the one known here is out of date', async () => {
+    const input = started();
+    await handler.handleEvent(input, source());
+    const saga = await sagaOf(input.data.orderId);
+    assert.ok(saga);
+    const commandId = `${saga.saga_id}:reserve_inventory`;
+    // another instance sees the step succeed meanwhile; this handler still knows the saga at its start
+    const other = createSagaHandler({ pool: db.pool, decider: createOrderSaga({ stepTimeoutMs: 60_000 }) });
+    for (const item of input.data.items) await other.handleEvent(reserved(input.data.orderId, item.productId), source());
+    const moved = await sagaOf(input.data.orderId);
+    assert.ok((moved?.version ?? 0) > saga.version);
+    const failure = { commandId, code: 'INVENTORY_NOT_FOUND', kind: 'not_found', message: 'no such product', transient: false };
+    assert.equal(await handler.handleCommandResult({ sagaId: saga.saga_id, commandId, awaited: false }, { ok: false, attempts: 1, failure }, new Date()), null);
+    assert.deepEqual(await sagaOf(input.data.orderId), moved, 'a result for a step that ended changes nothing');
+    const { rows } = await db.pool.query<{ status: string; attempts: number }>('SELECT status, attempts FROM saga_commands WHERE command_id = $1', [commandId]);
+    assert.deepEqual(rows[0], { status: 'FAILED', attempts: 1 });
+  });
+
   it('hands over each new command saying whether the saga awaits its answer, and ends an unawaited one with one update', async () => {
     const seen: SagaTransition[] = [];
     const watching = createSagaHandler({ pool: db.pool, decider: createOrderSaga({ stepTimeoutMs: 60_000 }), onCommitted: (t) => seen.push(t) });
@@ -136,6 +171,36 @@ describe('saga handler', () => {
       { seq: 3, event_type: 'InventoryLineReserved' },
     ]);
     assert.equal((await sagaOf(b.data.orderId))?.status, 'RUNNING');
+  });
+
+  it('never writes over a change it did not see: a state known here but changed elsewhere is read again under lock', async () => {
+    const input = started();
+    const orderId = input.data.orderId;
+    const [first, second] = input.data.items.map((i) => i.productId);
+    await handler.handleEvent(input, source());
+    // another instance moves the saga on; this handler still knows it at its start
+    const other = createSagaHandler({ pool: db.pool, decider: createOrderSaga({ stepTimeoutMs: 60_000 }) });
+    assert.equal(await other.handleEvent(reserved(orderId, first ?? ''), source()), 'applied');
+    assert.equal((await sagaOf(orderId))?.version, 3);
+    assert.equal(await handler.handleEvent(reserved(orderId, second ?? ''), source()), 'applied');
+    assert.equal(await handler.handleEvent(reserved(orderId, first ?? ''), source()), 'applied', 'already reserved: applied, changing nothing');
+    const saga = await sagaOf(orderId);
+    const { rows } = await db.pool.query<{ seq: number; event_type: string }>('SELECT seq, event_type FROM saga_steps WHERE saga_id = $1 ORDER BY seq', [saga?.saga_id]);
+    assert.deepEqual(
+      rows.map((r) => r.event_type),
+      ['SagaStarted', 'StepStarted', 'InventoryLineReserved', 'InventoryLineReserved', 'StepSucceeded', 'StepStarted'],
+    );
+    assert.equal(saga?.version, rows.length);
+  });
+
+  it('refuses a repeated event on the way that skips the read', async () => {
+    const input = started();
+    const eventId = randomUUID();
+    assert.equal(await handler.handleEvent(input, source()), 'applied');
+    const line = reserved(input.data.orderId, input.data.items[0]?.productId ?? '');
+    assert.equal(await handler.handleEvent(line, source(eventId)), 'applied');
+    assert.equal(await handler.handleEvent(line, source(eventId)), 'duplicate');
+    assert.equal((await sagaOf(input.data.orderId))?.version, 3);
   });
 
   it('starts one saga per order when starts race each other, and applies every one of them', async () => {

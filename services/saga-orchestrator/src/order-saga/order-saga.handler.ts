@@ -1,8 +1,16 @@
 import { inTransaction, type Pool, type PoolClient } from '@orderflow/platform';
 import { clearDeadline, lockDueDeadline, lockSaga, type StoredSaga, type TraceContext } from '../adapters/postgres/saga-store.js';
-import { lockSagasAndMarkEvents, writeSagas, type PendingCommand } from '../adapters/postgres/saga-writes.js';
+import {
+  lockSagasAndMarkEvents,
+  writeSagas,
+  writeSagasIfUnchanged,
+  type EventToMark,
+  type PendingCommand,
+  type SagaChanges,
+} from '../adapters/postgres/saga-writes.js';
 import { finishCommand, readPendingCommand } from '../adapters/postgres/command-outbox.js';
 import type { OrderSagaDecider } from './order-saga.decide.js';
+import { createSagaCache } from './saga-cache.js';
 import { isActiveSaga, orderSagaType, type ActiveOrderSaga, type CommandFailure, type OrderSagaState, type SagaEvent, type SagaInput } from './order-saga.types.js';
 
 /** A committed change of one saga: what it was, what happened, what it is now, what to send. */
@@ -73,36 +81,86 @@ export function createSagaHandler(deps: SagaHandlerDeps) {
   const awaits = (saga: ActiveOrderSaga, commandId: string, now: Date): boolean =>
     decider.decide({ type: 'CommandSucceeded', data: { commandId }, metadata: { now } }, saga).length > 0;
 
-  function decide(draft: Draft, input: SagaInput, trace: TraceContext | null): void {
+  /** Folds the input into the draft; false when it changes nothing. */
+  function decide(draft: Draft, input: SagaInput, trace: TraceContext | null): boolean {
     const before = draft.state;
     const events = decider.decide(input, before);
-    if (events.length === 0) return;
+    if (events.length === 0) return false;
     const after = events.reduce(decider.evolve, before);
-    if (!isActiveSaga(after)) return;
+    if (!isActiveSaga(after)) return false;
     draft.state = after;
     draft.version += events.length;
     const commands = pendingCommandsOf(after.sagaId, events, trace, (commandId) => awaits(after, commandId, input.metadata.now));
     draft.events.push(...events);
     draft.commands.push(...commands);
     draft.transitions.push({ input: input.type, before, events, after, commands });
+    return true;
   }
 
-  /** Writes the changed drafts in one statement; returns their transitions. */
-  async function persist(client: PoolClient, drafts: readonly Draft[]): Promise<SagaTransition[]> {
+  const changesOf = (changed: readonly Draft[]): SagaChanges => ({
+    started: changed.filter((d) => d.stored === null).map(writeOf),
+    updated: changed.filter((d) => d.stored !== null).map(writeOf),
+    histories: changed.map((d) => ({ sagaId: sagaIdOf(d), fromVersion: d.stored?.version ?? 0, events: d.events })),
+    commands: changed.flatMap((d) => d.commands),
+    commandLeaseMs: deps.commandLeaseMs ?? 0,
+  });
+
+  /** Writes the changed drafts in one statement; returns them, for `committed` once the transaction is. */
+  async function persist(client: PoolClient, drafts: readonly Draft[]): Promise<Draft[]> {
     const changed = drafts.filter((d) => d.events.length > 0);
-    await writeSagas(client, orderSagaType, {
-      started: changed.filter((d) => d.stored === null).map(writeOf),
-      updated: changed.filter((d) => d.stored !== null).map(writeOf),
-      histories: changed.map((d) => ({ sagaId: sagaIdOf(d), fromVersion: d.stored?.version ?? 0, events: d.events })),
-      commands: changed.flatMap((d) => d.commands),
-      commandLeaseMs: deps.commandLeaseMs ?? 0,
-    });
-    return changed.flatMap((d) => d.transitions);
+    await writeSagas(client, orderSagaType, changesOf(changed));
+    return changed;
   }
 
-  const committed = (transitions: readonly SagaTransition[]) => {
-    for (const t of transitions) deps.onCommitted?.(t);
+  // states known from this process's own reads and commits; never trusted without a guard
+  const cache = createSagaCache();
+  const remember = (stored: StoredSaga | null | undefined) => {
+    if (stored) cache.put(stored);
   };
+
+  /** After the commit of the drafts' changes: remembers their states, announces their transitions. */
+  const committed = (written: readonly Draft[]): SagaTransition[] => {
+    for (const d of written) if (isActiveSaga(d.state)) cache.put({ sagaId: d.state.sagaId, state: d.state, version: d.version });
+    const transitions = written.flatMap((d) => d.transitions);
+    for (const t of transitions) deps.onCommitted?.(t);
+    return transitions;
+  };
+
+  /**
+   * The events decided on the states this process knows, written in one statement that
+   * fails if any of those states or events moved meanwhile (see `writeSagasIfUnchanged`);
+   * null when that failed or cannot be tried (a saga not known here, a decision that
+   * changes nothing on a state that may still change): then the locking path runs.
+   */
+  async function handleKnownEvents(consumer: string, batch: readonly SourcedInput[]): Promise<EventOutcome[] | null> {
+    const drafts = new Map<string, Draft>();
+    const marks: EventToMark[] = [];
+    const outcomes: EventOutcome[] = [];
+    for (const { input, eventId, streamId, streamVersion, trace } of batch) {
+      const orderId = orderIdOf(input);
+      if (orderId === null) {
+        outcomes.push('no_saga');
+        continue;
+      }
+      let draft = drafts.get(orderId);
+      if (!draft) {
+        const known = cache.get(orderId);
+        if (!known && input.type !== 'OrderCreated') return null;
+        draft = draftOf(known ?? null, decider.initialState());
+        drafts.set(orderId, draft);
+      }
+      // a decision that changes nothing is guarded only by an earlier change of the same
+      // saga in this statement, or by a state that never changes again
+      if (!decide(draft, input, trace ?? null) && draft.events.length === 0 && draft.state.status !== 'COMPLETED') return null;
+      marks.push({ eventId, streamId, streamVersion, orderId, starts: false });
+      outcomes.push('applied');
+    }
+    const changed = [...drafts.values()].filter((d) => d.events.length > 0);
+    const written = await writeSagasIfUnchanged(pool, orderSagaType, changesOf(changed), { consumer, events: marks }, null);
+    if (written !== 'written') return null;
+    committed(changed);
+    return outcomes;
+  }
 
   /**
    * Kafka events of one consumer, in order, applied once however often they are
@@ -110,7 +168,9 @@ export function createSagaHandler(deps: SagaHandlerDeps) {
    * an OrderCreated among these events, is skipped and not recorded.
    */
   async function handleEvents(consumer: string, batch: readonly SourcedInput[]): Promise<EventOutcome[]> {
-    let transitions: SagaTransition[] = [];
+    const fast = await handleKnownEvents(consumer, batch);
+    if (fast) return fast;
+    let written: Draft[] = [];
     const outcomes = await inTransaction(pool, async (client) => {
       const orderIds = [...new Set(batch.map((b) => orderIdOf(b.input)).filter((id): id is string => id !== null))];
       const starting = new Set(batch.flatMap((b) => (b.input.type === 'OrderCreated' ? [b.input.data.orderId] : [])));
@@ -119,6 +179,7 @@ export function createSagaHandler(deps: SagaHandlerDeps) {
         return orderId === null ? [] : [{ eventId: b.eventId, streamId: b.streamId, streamVersion: b.streamVersion, orderId, starts: starting.has(orderId) }];
       });
       const { sagas, fresh } = await lockSagasAndMarkEvents(client, orderSagaType, consumer, orderIds, marks);
+      sagas.forEach(remember);
       const drafts = new Map<string, Draft>();
       const result = batch.map(({ input, eventId, trace }): EventOutcome => {
         const orderId = orderIdOf(input);
@@ -130,10 +191,10 @@ export function createSagaHandler(deps: SagaHandlerDeps) {
         decide(draft, input, trace ?? null);
         return 'applied';
       });
-      transitions = await persist(client, [...drafts.values()]);
+      written = await persist(client, [...drafts.values()]);
       return result;
     });
-    committed(transitions);
+    committed(written);
     return outcomes;
   }
 
@@ -151,18 +212,19 @@ export function createSagaHandler(deps: SagaHandlerDeps) {
      * still hold the answer unread); false when none was due.
      */
     async fireDueDeadline(now: Date, dueBy: Date = now): Promise<boolean> {
-      let transitions: SagaTransition[] = [];
+      let written: Draft[] = [];
       const fired = await inTransaction(pool, async (client) => {
         const stored = await lockDueDeadline(client, dueBy);
         if (!stored) return false;
+        remember(stored);
         const draft = draftOf(stored, decider.initialState());
         decide(draft, { type: 'DeadlineReached', data: { step: stored.state.deadline?.step ?? '' }, metadata: { now } }, null);
         // a deadline the decider ignores must not fire again and again
         if (draft.events.length === 0) await clearDeadline(client, stored.sagaId);
-        else transitions = await persist(client, [draft]);
+        else written = await persist(client, [draft]);
         return true;
       });
-      committed(transitions);
+      committed(written);
       return fired;
     },
 
@@ -191,6 +253,18 @@ export function createSagaHandler(deps: SagaHandlerDeps) {
         await finishCommand(pool, commandId, outcome);
         return null;
       }
+      // handed over by this process: the state known here is the one that issued it, or newer
+      const known = command.awaited === undefined ? undefined : cache.bySagaId(sagaId);
+      if (known) {
+        const draft = draftOf(known, decider.initialState());
+        if (!decide(draft, input, null)) {
+          await finishCommand(pool, commandId, outcome);
+          return null;
+        }
+        const written = await writeSagasIfUnchanged(pool, orderSagaType, changesOf([draft]), null, { commandId, outcome });
+        if (written === 'not_pending') return null;
+        if (written === 'written') return committed([draft])[0] ?? null;
+      }
       if (command.awaited === undefined) {
         const current = await readPendingCommand(pool, commandId);
         if (!current) return null;
@@ -199,14 +273,15 @@ export function createSagaHandler(deps: SagaHandlerDeps) {
           return null;
         }
       }
-      const transitions = await inTransaction(pool, async (client) => {
+      const written = await inTransaction(pool, async (client) => {
         if (!(await finishCommand(client, commandId, outcome))) return [];
-        const draft = draftOf(await lockSaga(client, sagaId), decider.initialState());
+        const stored = await lockSaga(client, sagaId);
+        remember(stored);
+        const draft = draftOf(stored, decider.initialState());
         decide(draft, input, null);
         return persist(client, [draft]);
       });
-      committed(transitions);
-      return transitions[0] ?? null;
+      return committed(written)[0] ?? null;
     },
   };
 }
