@@ -36,6 +36,21 @@ const source = (event: RecordedEvent, offset: number): KafkaSource => ({
 
 const envelopes = (events: readonly RecordedEvent[]): Envelope[] => events.map((event, i) => ({ event, source: source(event, i) }));
 
+/** A writer on a pool whose clients record every statement they send: one each, one round trip each. */
+function countingWriter(): { writer: ReturnType<typeof createReadModelWriter>; sent: string[]; end: () => Promise<void> } {
+  const counted = testPool(testEnv.databaseUrl, 2);
+  const sent: string[] = [];
+  counted.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    client.query = ((...args: unknown[]) => {
+      const [first] = args;
+      sent.push(typeof first === 'string' ? first : String((first as { text?: unknown }).text));
+      return query(...args);
+    }) as typeof client.query;
+  });
+  return { writer: createReadModelWriter(counted), sent, end: () => counted.end() };
+}
+
 async function sumOf(sql: string, params: unknown[]): Promise<number> {
   const { rows } = await pool.query<{ n: string | null }>(sql, params);
   return Number(rows[0]?.n ?? 0);
@@ -124,6 +139,34 @@ describe('batch writer (PostgreSQL)', () => {
       assert.ok(heard.includes(expected), `heard ${heard.filter((h) => h.startsWith(orderId)).join(', ')}`);
     } finally {
       await listener.end();
+    }
+  });
+
+  it('a batch costs four round trips: BEGIN with the locks, one read, one write with the NOTIFYs, COMMIT', async () => {
+    const counting = countingWriter();
+    try {
+      // orders, payments, shipments and inventory: every read-model table is read and written
+      const run = newRun(20);
+      const first = await counting.writer.apply(envelopes(run.events));
+      assert.equal(first.applied.length, run.events.length);
+      assert.deepEqual(
+        counting.sent.map((text) => text.trim().split(/\s/)[0]),
+        ['BEGIN;', 'SELECT', 'WITH', 'COMMIT'],
+        counting.sent.join('\n----\n'),
+      );
+      // a redelivery has nothing to write
+      counting.sent.length = 0;
+      const again = await counting.writer.apply(envelopes(run.events));
+      assert.equal(again.duplicates, run.events.length);
+      assert.equal(counting.sent.length, 3, counting.sent.join('\n----\n'));
+      // parking a gap is written with the effects
+      counting.sent.length = 0;
+      const gap = newRun(1);
+      const parked = await counting.writer.apply(envelopes(gap.events.filter((e) => !(e.streamId.startsWith('order-') && e.streamVersion === 2))));
+      assert.equal(parked.newlyParked.length, 1);
+      assert.equal(counting.sent.length, 4, counting.sent.join('\n----\n'));
+    } finally {
+      await counting.end();
     }
   });
 });

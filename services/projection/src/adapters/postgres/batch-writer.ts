@@ -1,15 +1,9 @@
 import type { Envelope } from '../../envelope.js';
-import {
-  lockKeys,
-  notifyOrderViews,
-  selectStreamStates,
-  streamKeyString,
-  upsertStreamVersions,
-  type Queryable,
-  type StreamKey,
-} from './checkpoint.statements.js';
+import { toOrderDetail } from '../../orders/order-view.js';
+import { selectBatchRows, writeBatch, type BatchRows, type BatchWrites } from './batch.statements.js';
+import { beginWithLocks, lockKeys, streamKeyString, type Queryable, type StreamKey } from './checkpoint.statements.js';
 import type { OrderChange } from './order-change.js';
-import { insertParkedEvents, insertParkedStreams, type ParkedStreamInput } from './parked.statements.js';
+import type { ParkedStreamInput } from './parked.statements.js';
 import { projectionUnits, unitOf, type ProjectionSession, type ProjectionUnit } from './projection-units.js';
 import type { WriteTarget } from './tables.js';
 
@@ -41,12 +35,27 @@ function route(envelopes: readonly Envelope[]): Routed[] {
   });
 }
 
-/** In the fixed order of `projectionUnits`, so every batch writes the tables in one order. */
-async function beginSessions(db: Queryable, target: WriteTarget, routed: readonly Routed[]): Promise<Map<string, ProjectionSession>> {
+const unitEvents = (routed: readonly Routed[], unit: ProjectionUnit) => routed.filter((r) => r.unit === unit).map((r) => r.envelope.event);
+
+function rowKeysOf(routed: readonly Routed[]): { orderIds: string[]; productIds: string[] } {
+  const orderIds = new Set<string>();
+  const productIds = new Set<string>();
+  for (const unit of projectionUnits) {
+    const events = unitEvents(routed, unit);
+    if (events.length === 0) continue;
+    const keys = unit.rowKeysOf(events);
+    for (const id of keys.orderIds) orderIds.add(id);
+    for (const id of keys.productIds) productIds.add(id);
+  }
+  return { orderIds: [...orderIds], productIds: [...productIds] };
+}
+
+/** In the fixed order of `projectionUnits`. */
+function beginSessions(rows: BatchRows, routed: readonly Routed[]): Map<string, ProjectionSession> {
   const sessions = new Map<string, ProjectionSession>();
   for (const unit of projectionUnits) {
-    const events = routed.filter((r) => r.unit === unit).map((r) => r.envelope.event);
-    if (events.length > 0) sessions.set(unit.name, await unit.begin(db, target.tables, events));
+    const events = unitEvents(routed, unit);
+    if (events.length > 0) sessions.set(unit.name, unit.begin(rows, events));
   }
   return sessions;
 }
@@ -107,37 +116,54 @@ function foldInOrder(
   return fold;
 }
 
+function writesOf(sessions: Map<string, ProjectionSession>, fold: Fold): BatchWrites {
+  const effects = [...sessions.values()].map((s) => s.writes());
+  return {
+    orderViews: effects.flatMap((e) => e.orderViews ?? []),
+    payments: effects.flatMap((e) => e.payments ?? []),
+    shipments: effects.flatMap((e) => e.shipments ?? []),
+    customers: effects.flatMap((e) => e.customers ?? []),
+    sales: effects.flatMap((e) => e.sales ?? []),
+    inventory: effects.flatMap((e) => e.inventory ?? []),
+    versions: [...fold.advanced.values()],
+    parkedStreams: fold.newlyParked,
+    parkedEvents: fold.parked.flatMap((p) =>
+      p.source ? [{ projection: p.projection, streamId: p.event.streamId, streamVersion: p.event.streamVersion, source: p.source, error: null }] : [],
+    ),
+  };
+}
+
+export type ApplyOptions = Readonly<{
+  /** Open the transaction with the locks, in one round trip; the caller then owns COMMIT or ROLLBACK. */
+  begin?: boolean;
+}>;
+
 /**
- * Applies envelopes in one transaction the caller owns: locks, then reads, then folds in
- * memory, then writes effects, new versions, parked messages and NOTIFYs, which commit
- * together. An event that throws defers itself and the rest of its stream without
- * failing the others.
+ * Applies envelopes in one transaction: locks, then one read, then folds in memory, then
+ * one write of the effects, new versions, parked messages and NOTIFYs, which commit
+ * together. Three round trips, the first carrying BEGIN when `begin` is set. An event
+ * that throws defers itself and the rest of its stream without failing the others.
  *
  * The versions table is the first read-model table each batch touches: a rebuild's swap
  * locks it first, so a batch either finishes before the swap or starts after it.
  */
-export async function applyEnvelopes(db: Queryable, target: WriteTarget, envelopes: readonly Envelope[]): Promise<ApplyResult> {
+export async function applyEnvelopes(db: Queryable, target: WriteTarget, envelopes: readonly Envelope[], opts: ApplyOptions = {}): Promise<ApplyResult> {
   const routed = route(envelopes);
   const keys = [...new Map(routed.map((r) => [streamKeyString(r.key), r.key])).values()];
-  await lockKeys(db, target.lockClass, [
-    ...keys.map((k) => `stream:${k.streamId}`),
-    ...routed.flatMap((r) => r.unit.lockKeysOf(r.envelope.event)),
-  ]);
-  const { versions, parked: parkedKeys } = await selectStreamStates(db, target.tables.streamVersions, keys, target.parking);
-  const sessions = await beginSessions(db, target, routed);
-  const fold = foldInOrder(routed, target, versions, parkedKeys, sessions);
-
-  const changes: OrderChange[] = [];
-  for (const session of sessions.values()) changes.push(...(await session.save()));
-  await upsertStreamVersions(db, target.tables.streamVersions, [...fold.advanced.values()]);
-  await insertParkedStreams(db, fold.newlyParked);
-  await insertParkedEvents(
-    db,
-    fold.parked.flatMap((p) =>
-      p.source ? [{ projection: p.projection, streamId: p.event.streamId, streamVersion: p.event.streamVersion, source: p.source, error: null }] : [],
-    ),
-  );
-  await notifyOrderViews(db, changes);
+  const lockNames = [...keys.map((k) => `stream:${k.streamId}`), ...routed.flatMap((r) => r.unit.lockKeysOf(r.envelope.event))];
+  await (opts.begin === true ? beginWithLocks(db, target.lockClass, lockNames) : lockKeys(db, target.lockClass, lockNames));
+  if (routed.length === 0) return { applied: [], duplicates: 0, parked: [], newlyParked: [], failures: [], deferred: [], changes: [] };
+  const rows = await selectBatchRows(db, target.tables, { streams: keys, withParked: target.parking, ...rowKeysOf(routed) });
+  const sessions = beginSessions(rows, routed);
+  const fold = foldInOrder(routed, target, rows.versions, rows.parked, sessions);
+  const writes = writesOf(sessions, fold);
+  const revisions = await writeBatch(db, target.tables, writes);
+  const changes: OrderChange[] = writes.orderViews.map((v) => ({
+    orderId: v.orderId,
+    version: v.version,
+    revision: revisions.get(v.orderId) ?? '0',
+    detail: toOrderDetail(v),
+  }));
   const { applied, duplicates, parked, newlyParked, failures, deferred } = fold;
   return { applied, duplicates, parked, newlyParked, failures, deferred, changes };
 }

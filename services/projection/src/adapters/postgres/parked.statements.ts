@@ -1,5 +1,6 @@
 import type { KafkaSource } from '../../envelope.js';
 import { streamKeyString, type Queryable, type StreamKey } from './checkpoint.statements.js';
+import { statementParams, type StatementParams } from './statement-params.js';
 
 export type ParkedStreamInput = StreamKey & Readonly<{ reason: string; error: string | null; source: KafkaSource | undefined }>;
 
@@ -29,45 +30,33 @@ export async function selectParkedStreams(db: Queryable, keys: readonly StreamKe
 }
 
 /** The first reason a stream was parked for is the one kept. */
-export async function insertParkedStreams(db: Queryable, streams: readonly ParkedStreamInput[]): Promise<void> {
-  if (streams.length === 0) return;
-  await db.query(
-    `INSERT INTO projection_parked_streams (projection, stream_id, reason, error, source_topic, source_partition, source_offset)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::bigint[])
-     ON CONFLICT (projection, stream_id) DO NOTHING`,
-    [
-      streams.map((s) => s.projection),
-      streams.map((s) => s.streamId),
-      streams.map((s) => s.reason),
-      streams.map((s) => s.error),
-      streams.map((s) => s.source?.topic ?? null),
-      streams.map((s) => s.source?.partition ?? null),
-      streams.map((s) => s.source?.offset ?? null),
-    ],
-  );
-}
+export const insertParkedStreamsSql = (p: StatementParams, streams: readonly ParkedStreamInput[]): string =>
+  `INSERT INTO projection_parked_streams (projection, stream_id, reason, error, source_topic, source_partition, source_offset)
+   SELECT * FROM unnest(${p.bind(streams.map((s) => s.projection), 'text[]')}, ${p.bind(streams.map((s) => s.streamId), 'text[]')},
+     ${p.bind(streams.map((s) => s.reason), 'text[]')}, ${p.bind(streams.map((s) => s.error), 'text[]')},
+     ${p.bind(streams.map((s) => s.source?.topic ?? null), 'text[]')}, ${p.bind(streams.map((s) => s.source?.partition ?? null), 'int[]')},
+     ${p.bind(streams.map((s) => s.source?.offset ?? null), 'bigint[]')})
+   ON CONFLICT (projection, stream_id) DO NOTHING`;
 
 /** A redelivered message is stored once (unique on its topic, partition and offset). */
-export async function insertParkedEvents(db: Queryable, events: readonly ParkedEventInput[]): Promise<void> {
-  if (events.length === 0) return;
-  await db.query(
-    `INSERT INTO projection_parked_events
-       (projection, stream_id, stream_version, topic, partition, kafka_offset, message_key, message_value, headers, error)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::int[], $6::bigint[], $7::bytea[], $8::bytea[], $9::jsonb[], $10::text[])
-     ON CONFLICT (projection, topic, partition, kafka_offset) DO NOTHING`,
-    [
-      events.map((e) => e.projection),
-      events.map((e) => e.streamId),
-      events.map((e) => e.streamVersion),
-      events.map((e) => e.source.topic),
-      events.map((e) => e.source.partition),
-      events.map((e) => e.source.offset),
-      events.map((e) => e.source.key),
-      events.map((e) => e.source.value),
-      events.map((e) => JSON.stringify(e.source.headers)),
-      events.map((e) => e.error),
-    ],
-  );
+export const insertParkedEventsSql = (p: StatementParams, events: readonly ParkedEventInput[]): string =>
+  `INSERT INTO projection_parked_events
+     (projection, stream_id, stream_version, topic, partition, kafka_offset, message_key, message_value, headers, error)
+   SELECT * FROM unnest(${p.bind(events.map((e) => e.projection), 'text[]')}, ${p.bind(events.map((e) => e.streamId), 'text[]')},
+     ${p.bind(events.map((e) => e.streamVersion), 'int[]')}, ${p.bind(events.map((e) => e.source.topic), 'text[]')},
+     ${p.bind(events.map((e) => e.source.partition), 'int[]')}, ${p.bind(events.map((e) => e.source.offset), 'bigint[]')},
+     ${p.bind(events.map((e) => e.source.key), 'bytea[]')}, ${p.bind(events.map((e) => e.source.value), 'bytea[]')},
+     ${p.bind(events.map((e) => JSON.stringify(e.source.headers)), 'jsonb[]')}, ${p.bind(events.map((e) => e.error), 'text[]')})
+   ON CONFLICT (projection, topic, partition, kafka_offset) DO NOTHING`;
+
+/** Parks streams and stores their messages in one statement. */
+export async function insertParked(db: Queryable, streams: readonly ParkedStreamInput[], events: readonly ParkedEventInput[]): Promise<void> {
+  const p = statementParams();
+  const parts = [
+    ...(streams.length > 0 ? [`parked_streams AS (${insertParkedStreamsSql(p, streams)})`] : []),
+    ...(events.length > 0 ? [`parked_events AS (${insertParkedEventsSql(p, events)})`] : []),
+  ];
+  if (parts.length > 0) await db.query(`WITH ${parts.join(',\n')} SELECT 1`, p.values);
 }
 
 type ParkedStreamRow = {

@@ -1,33 +1,25 @@
 import type { RecordedEvent } from '@orderflow/contracts';
 import { foldInventoryEvent, emptyInventoryWorkingSet } from '../../inventory/inventory.projection.js';
 import { emptyOrdersWorkingSet, foldOrdersEvent } from '../../orders/orders.projection.js';
-import { toOrderDetail, type OrderView } from '../../orders/order-view.js';
+import type { OrderView } from '../../orders/order-view.js';
 import { asProjectedEvent } from '../../projected-event.js';
 import { inventoryProjection, ordersProjection, type ProjectionDefinition } from '../../projection.js';
-import type { Queryable } from './checkpoint.statements.js';
-import { selectInventoryViews, upsertInventoryViews } from './inventory.statements.js';
-import type { OrderChange } from './order-change.js';
-import {
-  addCustomerSummaries,
-  addDailySales,
-  selectOrderViews,
-  selectPaymentFacts,
-  selectShipmentFacts,
-  upsertOrderViews,
-  upsertPaymentFacts,
-  upsertShipmentFacts,
-} from './orders.statements.js';
-import type { ReadModelTables } from './tables.js';
+import type { BatchRows, BatchWrites } from './batch.statements.js';
 
-/** One projection's part of one batch: rows loaded once, events folded in memory, saved once. */
+/** The rows a unit's events need before they fold. */
+export type RowKeys = Readonly<{ orderIds: readonly string[]; productIds: readonly string[] }>;
+
+/** One projection's part of one batch: rows read once, events folded in memory, written once. */
 export type ProjectionSession = {
   /** Throws on an event it cannot apply; the session is then as it was before the call. */
   fold(event: RecordedEvent): void;
-  save(): Promise<readonly OrderChange[]>;
+  /** The rows to write for what was folded. */
+  writes(): Partial<BatchWrites>;
 };
 
 export type ProjectionUnit = ProjectionDefinition & {
-  begin(db: Queryable, tables: ReadModelTables, events: readonly RecordedEvent[]): Promise<ProjectionSession>;
+  rowKeysOf(events: readonly RecordedEvent[]): RowKeys;
+  begin(rows: BatchRows, events: readonly RecordedEvent[]): ProjectionSession;
 };
 
 const idsOf = (events: readonly RecordedEvent[], field: string): string[] => {
@@ -43,26 +35,27 @@ const present = <T>(v: T | null | undefined): v is T => v !== null && v !== unde
 
 const ordersUnit: ProjectionUnit = {
   ...ordersProjection,
-  async begin(db, tables, events) {
-    const orderIds = idsOf(events, 'orderId');
+  rowKeysOf: (events) => ({ orderIds: idsOf(events, 'orderId'), productIds: [] }),
+  begin(rows, events) {
     const ws = emptyOrdersWorkingSet();
-    for (const id of orderIds) ws.orders.set(id, null);
-    for (const v of await selectOrderViews(db, tables.orderViews, orderIds)) ws.orders.set(v.orderId, v);
-    for (const p of await selectPaymentFacts(db, tables.orderPayments, orderIds)) ws.payments.set(p.paymentId, p);
-    for (const s of await selectShipmentFacts(db, tables.orderShipments, orderIds)) ws.shipments.set(s.shipmentId, s);
+    for (const id of idsOf(events, 'orderId')) ws.orders.set(id, null);
+    for (const v of rows.orders) if (ws.orders.has(v.orderId)) ws.orders.set(v.orderId, v);
+    for (const p of rows.payments) if (ws.orders.has(p.orderId)) ws.payments.set(p.paymentId, p);
+    for (const s of rows.shipments) if (ws.orders.has(s.orderId)) ws.shipments.set(s.shipmentId, s);
     return {
       fold(event) {
         const projected = asProjectedEvent(event);
         if (projected !== null) foldOrdersEvent(ws, projected);
       },
-      async save() {
-        const views: OrderView[] = [...ws.changedOrders].map((id) => ws.orders.get(id)).filter(present);
-        const revisions = await upsertOrderViews(db, tables.orderViews, views);
-        await upsertPaymentFacts(db, tables.orderPayments, [...ws.changedPayments].map((id) => ws.payments.get(id)).filter(present));
-        await upsertShipmentFacts(db, tables.orderShipments, [...ws.changedShipments].map((id) => ws.shipments.get(id)).filter(present));
-        await addCustomerSummaries(db, tables.customerSummaries, [...ws.customers.values()]);
-        await addDailySales(db, tables.dailySales, [...ws.sales.values()]);
-        return views.map((v) => ({ orderId: v.orderId, version: v.version, revision: revisions.get(v.orderId) ?? '0', detail: toOrderDetail(v) }));
+      writes() {
+        const orderViews: OrderView[] = [...ws.changedOrders].map((id) => ws.orders.get(id)).filter(present);
+        return {
+          orderViews,
+          payments: [...ws.changedPayments].map((id) => ws.payments.get(id)).filter(present),
+          shipments: [...ws.changedShipments].map((id) => ws.shipments.get(id)).filter(present),
+          customers: [...ws.customers.values()],
+          sales: [...ws.sales.values()],
+        };
       },
     };
   },
@@ -70,19 +63,18 @@ const ordersUnit: ProjectionUnit = {
 
 const inventoryUnit: ProjectionUnit = {
   ...inventoryProjection,
-  async begin(db, tables, events) {
-    const productIds = idsOf(events, 'productId');
+  rowKeysOf: (events) => ({ orderIds: [], productIds: idsOf(events, 'productId') }),
+  begin(rows, events) {
     const ws = emptyInventoryWorkingSet();
-    for (const id of productIds) ws.products.set(id, null);
-    for (const v of await selectInventoryViews(db, tables.inventoryViews, productIds)) ws.products.set(v.productId, v);
+    for (const id of idsOf(events, 'productId')) ws.products.set(id, null);
+    for (const v of rows.inventory) if (ws.products.has(v.productId)) ws.products.set(v.productId, v);
     return {
       fold(event) {
         const projected = asProjectedEvent(event);
         if (projected !== null) foldInventoryEvent(ws, projected);
       },
-      async save() {
-        await upsertInventoryViews(db, tables.inventoryViews, [...ws.changed].map((id) => ws.products.get(id)).filter(present));
-        return [];
+      writes() {
+        return { inventory: [...ws.changed].map((id) => ws.products.get(id)).filter(present) };
       },
     };
   },

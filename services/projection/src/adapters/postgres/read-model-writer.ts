@@ -1,8 +1,8 @@
-import { inTransaction, type Pool } from '@orderflow/platform';
+import { inTransaction, type Pool, type PoolClient } from '@orderflow/platform';
 import type { Envelope, KafkaSource } from '../../envelope.js';
 import { applyEnvelopes, type ApplyResult } from './batch-writer.js';
 import { lockKeys } from './checkpoint.statements.js';
-import { insertParkedEvents, insertParkedStreams } from './parked.statements.js';
+import { insertParked } from './parked.statements.js';
 import { liveTarget, type WriteTarget } from './tables.js';
 
 /** A message no projection could take, to be parked with its aggregate. */
@@ -15,22 +15,40 @@ export type PoisonMessage = Readonly<{
 }>;
 
 export type ReadModelWriter = {
-  /** One transaction: dedupe, effects, versions, parked messages, NOTIFY. */
+  /** One transaction: dedupe, effects, versions, parked messages, NOTIFY; four round trips with COMMIT. */
   apply(envelopes: readonly Envelope[]): Promise<ApplyResult>;
   /** Parks the aggregate and stores the message, so its later events wait for an operator. */
   park(poison: PoisonMessage): Promise<void>;
 };
 
+/** Like `inTransaction`, except that `work` sends BEGIN itself, together with its first statement. */
+async function inBegunTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
 export function createReadModelWriter(pool: Pool, target: WriteTarget = liveTarget): ReadModelWriter {
   return {
-    apply: (envelopes) => inTransaction(pool, (client) => applyEnvelopes(client, target, envelopes)),
+    apply: (envelopes) => inBegunTransaction(pool, (client) => applyEnvelopes(client, target, envelopes, { begin: true })),
     park: (poison) =>
       inTransaction(pool, async (client) => {
         // the same lock a batch takes first, so parking and applying the stream never interleave
         await lockKeys(client, target.lockClass, [`stream:${poison.streamId}`]);
         const key = { projection: poison.projection, streamId: poison.streamId };
-        await insertParkedStreams(client, [{ ...key, reason: 'poison', error: poison.error, source: poison.source }]);
-        await insertParkedEvents(client, [{ ...key, streamVersion: poison.streamVersion, source: poison.source, error: poison.error }]);
+        await insertParked(
+          client,
+          [{ ...key, reason: 'poison', error: poison.error, source: poison.source }],
+          [{ ...key, streamVersion: poison.streamVersion, source: poison.source, error: poison.error }],
+        );
       }),
   };
 }
