@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { installErrorHandling } from './http-errors.js';
+import { lazyRequestLoggers } from './request-logger.js';
 
 export type HttpServerOptions = {
   logger: Logger;
@@ -17,6 +18,8 @@ export type HttpServerOptions = {
 export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
   const app: FastifyInstance = Fastify({
     loggerInstance: opts.logger as FastifyBaseLogger,
+    // a request's child logger is made when it first writes a line, not for every request
+    childLoggerFactory: lazyRequestLoggers(),
     bodyLimit: opts.bodyLimit ?? 256 * 1024,
     // ids may be 128 characters, percent-encoded up to three times that; routes validate the real limit
     routerOptions: { maxParamLength: 512 },
@@ -29,12 +32,15 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
     forceCloseConnections: 'idle',
   });
   installErrorHandling(app);
-  app.addHook('onResponse', async (req, reply) => {
-    if (req.url.startsWith('/health') || req.url === '/metrics') return;
-    req.log.info(
-      { event: 'http.request', method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-      'request completed',
-    );
+  // a callback hook, not an async one: no promise per request for work that never waits
+  app.addHook('onResponse', (req, reply, done) => {
+    if (!req.url.startsWith('/health') && req.url !== '/metrics') {
+      req.log.info(
+        { event: 'http.request', method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        'request completed',
+      );
+    }
+    done();
   });
   return app;
 }

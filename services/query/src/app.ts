@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, LogLevel } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, LogLevel, onResponseHookHandler } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { createHttpServer, opsRoutes, type HealthCheck, type Logger, type MetricsRegistry } from '@orderflow/platform';
@@ -49,17 +49,25 @@ export const readLogLevel = (serviceLevel: string): LogLevel => (serviceLevel ==
 function observeRequests(app: FastifyInstance, metrics: QueryMetrics, logger: Logger): void {
   const record = requestRecorder(metrics);
   const muted = readLogLevel(logger.level) !== logger.level;
-  // a callback hook, not an async one: no promise per request for work that never waits
-  app.addHook('onResponse', (request, reply, done) => {
-    const outcome = outcomeOf(request, reply);
-    record(request.routeOptions.url ?? 'unmatched', outcome, reply.elapsedTime / 1000);
-    if (outcome !== 'ok' && muted) {
-      logger.info(
-        { reqId: request.id, event: 'http.request', method: request.method, url: request.url, status: reply.statusCode, outcome, ms: Math.round(reply.elapsedTime) },
-        'request completed',
-      );
-    }
-    done();
+  // One hook per route, bound to its template when the route is added: a request then
+  // neither looks its route up nor builds Fastify's routeOptions object.
+  app.addHook('onRoute', (route) => {
+    const recordRoute = record(route.url);
+    // a callback hook, not an async one: no promise per request for work that never waits
+    const onResponse: onResponseHookHandler = (request, reply, done) => {
+      const outcome = outcomeOf(request, reply);
+      const ms = reply.elapsedTime;
+      recordRoute(outcome, ms / 1000);
+      if (outcome !== 'ok' && muted) {
+        logger.info(
+          { reqId: request.id, event: 'http.request', method: request.method, url: request.url, status: reply.statusCode, outcome, ms: Math.round(ms) },
+          'request completed',
+        );
+      }
+      done();
+    };
+    const own = route.onResponse;
+    route.onResponse = own === undefined ? [onResponse] : [...(Array.isArray(own) ? own : [own]), onResponse];
   });
 }
 

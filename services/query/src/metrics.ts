@@ -12,21 +12,62 @@ import type { CacheOutcome } from './orders/ports.js';
  */
 export type QueryMetrics = ReturnType<typeof createQueryMetrics>;
 
+/** A counter's series that one code path increments on every request. */
+export type Tally = { inc(): void };
+
+/**
+ * Series of a counter counted in plain numbers and added to the counter whenever it is
+ * collected (each scrape, each read of the registry), so what is exposed is exact. An
+ * increment on a hot path is then an addition, not prom-client's label check, label hash
+ * and map lookup; a series shows once it has counted something, as with `inc`.
+ */
+export class Tallies<T extends string> {
+  readonly #series: { labels: prom.LabelValues<T>; count: number }[] = [];
+
+  of(labels: prom.LabelValues<T>): Tally {
+    const series = { labels, count: 0 };
+    this.#series.push(series);
+    return {
+      inc: () => {
+        series.count++;
+      },
+    };
+  }
+
+  /** For the counter's `collect`. */
+  addTo(counter: prom.Counter<T>): void {
+    for (const series of this.#series) {
+      if (series.count === 0) continue;
+      counter.inc(series.labels, series.count);
+      series.count = 0;
+    }
+  }
+}
+
 export function createQueryMetrics(registry: MetricsRegistry) {
   const registers = [registry];
+  const cacheTallies = new Tallies<'cache' | 'result'>();
   const cache = new prom.Counter({
     name: 'query_cache_requests_total',
     help: 'Redis cache lookups by cache and result (error: Redis failed or timed out and PostgreSQL answered)',
     labelNames: ['cache', 'result'] as const,
     registers,
+    collect() {
+      cacheTallies.addTo(this);
+    },
   });
+  const requestTallies = new Tallies<'route' | 'outcome'>();
   return {
     requests: new prom.Counter({
       name: 'query_requests_total',
       help: 'Query API requests by route template and outcome',
       labelNames: ['route', 'outcome'] as const,
       registers,
+      collect() {
+        requestTallies.addTo(this);
+      },
     }),
+    requestTallies,
     requestDuration: new prom.Histogram({
       name: 'query_request_duration_seconds',
       help: 'Query API request duration by route template',
@@ -35,12 +76,12 @@ export function createQueryMetrics(registry: MetricsRegistry) {
       registers,
     }),
     cache,
-    /** The detail lookups' children, bound once: every detail read counts one. */
+    /** The detail lookups' series: every detail read counts one. */
     detailCache: {
-      hit: cache.labels('detail', 'hit'),
-      miss: cache.labels('detail', 'miss'),
-      error: cache.labels('detail', 'error'),
-    } satisfies Record<CacheOutcome, prom.Counter.Internal>,
+      hit: cacheTallies.of({ cache: 'detail', result: 'hit' }),
+      miss: cacheTallies.of({ cache: 'detail', result: 'miss' }),
+      error: cacheTallies.of({ cache: 'detail', result: 'error' }),
+    } satisfies Record<CacheOutcome, Tally>,
     minVersionWait: new prom.Histogram({
       name: 'query_min_version_wait_seconds',
       help: 'Time a minVersion read waited for the read model, by outcome',
@@ -68,27 +109,23 @@ export function createQueryMetrics(registry: MetricsRegistry) {
 
 export type RequestOutcome = 'ok' | 'stale' | 'not_found' | 'invalid' | 'error';
 
-type RouteChildren = { duration: prom.Histogram.Internal<string>; outcomes: Map<RequestOutcome, prom.Counter.Internal> };
+const outcomes: readonly RequestOutcome[] = ['ok', 'stale', 'not_found', 'invalid', 'error'];
 
 /**
- * Records one request in `query_requests_total` and `query_request_duration_seconds`
- * through label children bound once per route template and outcome (both few and fixed),
- * so a request builds and validates no label object of its own.
+ * Records requests in `query_requests_total` and `query_request_duration_seconds`: given a
+ * route template, returns its recorder, which counts through tallies made once per
+ * outcome (few and fixed) and observes through the route's histogram child, so a request
+ * builds no label object of its own.
  */
-export function requestRecorder(metrics: Pick<QueryMetrics, 'requests' | 'requestDuration'>) {
-  const byRoute = new Map<string, RouteChildren>();
-  return (route: string, outcome: RequestOutcome, seconds: number): void => {
-    let children = byRoute.get(route);
-    if (children === undefined) {
-      children = { duration: metrics.requestDuration.labels(route), outcomes: new Map() };
-      byRoute.set(route, children);
-    }
-    let counter = children.outcomes.get(outcome);
-    if (counter === undefined) {
-      counter = metrics.requests.labels(route, outcome);
-      children.outcomes.set(outcome, counter);
-    }
-    counter.inc();
-    children.duration.observe(seconds);
+export function requestRecorder(metrics: Pick<QueryMetrics, 'requestTallies' | 'requestDuration'>) {
+  return (route: string) => {
+    const counts = Object.fromEntries(outcomes.map((outcome) => [outcome, metrics.requestTallies.of({ route, outcome })])) as Record<RequestOutcome, Tally>;
+    // bound on the route's first request, so a route never asked for shows no series
+    let duration: prom.Histogram.Internal<string> | undefined;
+    return (outcome: RequestOutcome, seconds: number): void => {
+      counts[outcome].inc();
+      duration ??= metrics.requestDuration.labels(route);
+      duration.observe(seconds);
+    };
   };
 }

@@ -48,11 +48,28 @@ function answerDetail<T>(request: FastifyRequest, orderId: string, read: OrderRe
   return envelope(data(view), metaOf(view, read));
 }
 
-/** The whole order; a cached entry already in the served shape goes out as it is stored. */
-function sendOrder(request: FastifyRequest, reply: FastifyReply, orderId: string, read: OrderRead) {
-  const view = foundView(request, orderId, read);
-  if (read.json === null) return envelope(view, metaOf(view, read));
-  return reply.type(JSON_UTF8).send(envelopeJson(read.json, metaOf(view, read)));
+/**
+ * The whole order. A cached entry already in the served shape goes out as it is stored,
+ * inside the envelope; the envelope's bytes are kept per entry (by its parsed view, one
+ * object per stored text, see `rememberingDetailParser`), so a hot order's response is
+ * written once per change of the entry, not once per read. `meta` of such an answer is
+ * fixed by the entry: `cached` is true, `stale` false, the rest comes from the view.
+ */
+function orderSender() {
+  const bodies = new WeakMap<OrderView, Readonly<{ json: string; body: Buffer }>>();
+  return (request: FastifyRequest, reply: FastifyReply, orderId: string, read: OrderRead) => {
+    const view = foundView(request, orderId, read);
+    if (read.json === null) return envelope(view, metaOf(view, read));
+    reply.type(JSON_UTF8);
+    if (!read.cached || read.stale) return reply.send(envelopeJson(read.json, metaOf(view, read)));
+    let kept = bodies.get(view);
+    // the same view with another text would be another entry: never answer with the first one's bytes
+    if (kept === undefined || kept.json !== read.json) {
+      kept = { json: read.json, body: Buffer.from(envelopeJson(read.json, metaOf(view, read))) };
+      bodies.set(view, kept);
+    }
+    return reply.send(kept.body);
+  };
 }
 
 const answerList = (read: ListRead, paging: Paging) =>
@@ -82,6 +99,7 @@ export async function ordersRoutes(app: FastifyInstance, opts: OrdersRoutesOptio
   const freshness = freshnessParams(opts.detail.maxWaitMs);
   const schemaErrorFormatter = parameterErrors();
   const listParams = { ...pagingParams, sort: sortParam };
+  const sendOrder = orderSender();
 
   app.get<{ Params: { orderId: string }; Querystring: FreshnessQs }>(
     '/orders/:orderId',

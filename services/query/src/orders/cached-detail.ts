@@ -88,3 +88,37 @@ export function parseCachedDetail(json: string): CachedDetail | null {
   const parsed = orderViewSchema.safeParse(value);
   return parsed.success ? { view: parsed.data, json: null } : null;
 }
+
+/** Freezes a parsed entry and everything in it: one object answers many reads, none may change it. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}
+
+/**
+ * `parseCachedDetail` that remembers, per key, the last entry it parsed and its answer,
+ * for up to `capacity` keys. The answer is a function of the entry's text alone, and a
+ * remembered one is used only when the text read now is that same text, so it is never
+ * out of date: a changed order has a changed entry (its version at least), which is
+ * parsed anew, and Redis is still read on every request. A hot order's entry is read
+ * again and again between its updates; comparing it with the remembered text costs far
+ * less than parsing and checking it (or hashing it as a key of its own). The key that
+ * was remembered first is forgotten first when the memory is full.
+ */
+export function rememberingDetailParser(capacity: number): (key: string, json: string) => CachedDetail | null {
+  const answers = new Map<string, Readonly<{ json: string; detail: CachedDetail | null }>>();
+  return (key, json) => {
+    const known = answers.get(key);
+    if (known !== undefined && known.json === json) return known.detail;
+    const detail = parseCachedDetail(json);
+    if (known === undefined && answers.size >= capacity) {
+      const oldest = answers.keys().next();
+      if (oldest.done !== true) answers.delete(oldest.value);
+    }
+    answers.set(key, { json, detail: detail === null ? null : deepFreeze(detail) });
+    return detail;
+  };
+}

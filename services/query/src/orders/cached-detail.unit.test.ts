@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isServableAsIs, parseCachedDetail } from './cached-detail.js';
+import { isServableAsIs, parseCachedDetail, rememberingDetailParser } from './cached-detail.js';
 import { orderViewSchema, type OrderView } from './order-view.js';
 
 const view: OrderView = {
@@ -70,5 +70,36 @@ describe('cached detail', () => {
     }
     assert.equal(parseCachedDetail('{"orderId":'), null);
     assert.equal(parseCachedDetail('null'), null);
+  });
+
+  it('remembers the answer for an entry only as long as the entry read is that same text', () => {
+    const parse = rememberingDetailParser(2);
+    const stored = JSON.stringify(view);
+    const first = parse('o-1', stored);
+    assert.deepEqual(first, { view, json: stored });
+    // the same text, read again (a new string each time from Redis): the same answer, which no caller can change
+    const again = parse('o-1', `${stored} `.trimEnd());
+    assert.equal(again, first);
+    assert.ok(Object.isFrozen(again?.view) && Object.isFrozen(again?.view.items[0]));
+    // the projection wrote a newer version: parsed anew, never the remembered one
+    const newer = JSON.stringify({ ...view, version: 4, status: 'SHIPPED' });
+    assert.deepEqual(parse('o-1', newer)?.view, { ...view, version: 4, status: 'SHIPPED' });
+    assert.equal(parse('o-1', newer)?.view.version, 4);
+    // an unusable entry stays unusable, and a usable one after it is served
+    assert.equal(parse('o-1', '{"orderId":'), null);
+    assert.equal(parse('o-1', '{"orderId":'), null);
+    assert.equal(parse('o-1', stored)?.view.version, 3);
+  });
+
+  it('forgets the key remembered first when full, and answers correctly for it afterwards', () => {
+    const parse = rememberingDetailParser(2);
+    const entry = (orderId: string) => JSON.stringify({ ...view, orderId });
+    const a = parse('a', entry('a'));
+    parse('b', entry('b'));
+    parse('c', entry('c'));
+    const aAgain = parse('a', entry('a'));
+    assert.notEqual(aAgain, a, 'parsed anew after being forgotten');
+    assert.deepEqual(aAgain, a);
+    assert.equal(parse('c', entry('c'))?.view.orderId, 'c');
   });
 });

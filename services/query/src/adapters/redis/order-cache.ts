@@ -1,5 +1,6 @@
 import type { Logger, Redis } from '@orderflow/platform';
-import { parseCachedDetail } from '../../orders/cached-detail.js';
+import { rememberingDetailParser } from '../../orders/cached-detail.js';
+import { callDeadlines } from './call-deadlines.js';
 import type { OrderViewCache } from '../../orders/ports.js';
 
 /** Keys the projection writes (detail, generation) and this service writes (list pages). */
@@ -14,7 +15,13 @@ export type OrderCacheOptions = {
   logger: Logger;
   timeoutMs: number;
   listTtlSeconds: number;
+  /** Orders whose last parsed detail entry is kept (see `rememberingDetailParser`). */
+  parsedDetailsKept?: number;
 };
+
+const FAILED = { ok: false } as const;
+const MISS = { view: null, json: null, outcome: 'miss' } as const;
+const ERROR = { view: null, json: null, outcome: 'error' } as const;
 
 /**
  * Redis is an accelerator, never a dependency of correctness: every failure or slow
@@ -24,6 +31,7 @@ export type OrderCacheOptions = {
 export function createOrderCache(opts: OrderCacheOptions): OrderViewCache {
   const { redis } = opts;
   const lastLogged = new Map<string, number>();
+  const parseDetail = rememberingDetailParser(opts.parsedDetailsKept ?? 4_096);
 
   const report = (operation: string, e: unknown) => {
     const now = Date.now();
@@ -32,45 +40,55 @@ export function createOrderCache(opts: OrderCacheOptions): OrderViewCache {
     opts.logger.warn({ event: 'cache.redis_failed', operation, err: (e as Error).message }, 'Redis failed; answering from PostgreSQL');
   };
 
-  // one promise and one timer per call, no race of two: this runs on every cached read
-  const withinTimeout = <T>(operation: string, pending: Promise<T>) =>
-    new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`redis did not answer ${operation} within ${opts.timeoutMs} ms`)), opts.timeoutMs);
+  const deadlines = callDeadlines(opts.timeoutMs);
+
+  /**
+   * The call's answer, or `{ ok: false }` when it failed or did not answer within
+   * `timeoutMs` (its late answer is then dropped). One promise per call beyond Redis's
+   * own, and no timer of its own: this runs on every cached read.
+   */
+  function call<T>(operation: string, run: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false }> {
+    // offline, a command would queue behind reconnect attempts; skip straight to PostgreSQL
+    if (redis.status !== 'ready') {
+      report(operation, new Error(`redis is ${redis.status}`));
+      return Promise.resolve(FAILED);
+    }
+    return new Promise((resolve) => {
+      const fail = (e: unknown) => {
+        report(operation, e);
+        resolve(FAILED);
+      };
+      const deadline = deadlines.add(() => fail(new Error(`redis did not answer ${operation} within ${opts.timeoutMs} ms`)));
+      let pending: Promise<T>;
+      try {
+        pending = run();
+      } catch (e) {
+        if (deadlines.settle(deadline)) fail(e);
+        return;
+      }
       pending.then(
         (value) => {
-          clearTimeout(timer);
-          resolve(value);
+          if (deadlines.settle(deadline)) resolve({ ok: true, value });
         },
         (e: unknown) => {
-          clearTimeout(timer);
-          reject(e);
+          if (deadlines.settle(deadline)) fail(e);
         },
       );
     });
-
-  async function call<T>(operation: string, run: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false }> {
-    try {
-      // offline, a command would queue behind reconnect attempts; skip straight to PostgreSQL
-      if (redis.status !== 'ready') throw new Error(`redis is ${redis.status}`);
-      return { ok: true, value: await withinTimeout(operation, run()) };
-    } catch (e) {
-      report(operation, e);
-      return { ok: false };
-    }
   }
 
   return {
-    getDetail: async (orderId) => {
-      const r = await call('get_detail', () => redis.get(cacheKeys.detail(orderId)));
-      if (!r.ok) return { view: null, json: null, outcome: 'error' };
-      if (r.value === null) return { view: null, json: null, outcome: 'miss' };
-      const detail = parseCachedDetail(r.value);
-      if (detail === null) {
-        report('parse_detail', new Error(`order:view:${orderId} does not match the view schema`));
-        return { view: null, json: null, outcome: 'miss' };
-      }
-      return { view: detail.view, json: detail.json, outcome: 'hit' };
-    },
+    getDetail: (orderId) =>
+      call('get_detail', () => redis.get(cacheKeys.detail(orderId))).then((r) => {
+        if (!r.ok) return ERROR;
+        if (r.value === null) return MISS;
+        const detail = parseDetail(orderId, r.value);
+        if (detail === null) {
+          report('parse_detail', new Error(`order:view:${orderId} does not match the view schema`));
+          return MISS;
+        }
+        return { view: detail.view, json: detail.json, outcome: 'hit' };
+      }),
     listGeneration: async () => {
       const r = await call('get_generation', () => redis.get(cacheKeys.listGeneration));
       if (!r.ok) return null;
