@@ -30,7 +30,7 @@ export type ConfirmOrder = DomainCommand<
 
 export type ShipOrder = DomainCommand<
   'ShipOrder',
-  { orderId: string; shipmentId: string; trackingNumber?: string | null }
+  { orderId: string; shipmentId: string; trackingNumber?: string | null; carrier?: string | null }
 >;
 
 /** Records on the order that payment `paymentId` was captured; produces PaymentProcessed. */

@@ -56,6 +56,11 @@ export type OrderShippedData = OrderFacts &
   Readonly<{
     shipmentId: string;
     trackingNumber: string | null;
+    /**
+     * The carrier that took the shipment. Optional because events recorded before the field
+     * existed lack it; readers treat a missing value as null.
+     */
+    carrier?: string | null;
   }>;
 
 /**

@@ -63,6 +63,8 @@ export const orderEventSchemas = {
     occurredAt: 'string',
     shipmentId: 'string',
     trackingNumber: nullable('string'),
+    // added after the first events were written: default null keeps it BACKWARD compatible
+    carrier: nullable('string'),
   }),
   PaymentProcessed: recordOf<PaymentProcessedData>(
     'PaymentProcessed',

@@ -50,7 +50,7 @@ export const eventFixtures: EventFixtures = {
   },
   OrderShipped: {
     type: 'OrderShipped',
-    data: { orderId, customerId, occurredAt: at, shipmentId, trackingNumber: null },
+    data: { orderId, customerId, occurredAt: at, shipmentId, trackingNumber: null, carrier: 'sim' },
   },
   PaymentProcessed: {
     type: 'PaymentProcessed',

@@ -31,6 +31,11 @@ describe('CommandService over gRPC, against PostgreSQL', () => {
   let store: EventStore;
   const call = (method: string, request: object) => callCommand(client, method, request);
   const versionOf = (streamId: string) => store.streamVersion(streamId);
+  const shipmentOf = async (orderId: string) => {
+    const shipped = (await store.readStream(orderStreamId(orderId))).events.find((e) => e.type === 'OrderShipped');
+    const data = shipped?.data as { trackingNumber?: unknown; carrier?: unknown } | undefined;
+    return { trackingNumber: data?.trackingNumber, carrier: data?.carrier };
+  };
 
   before(async () => {
     pg = await pgKit();
@@ -211,14 +216,22 @@ describe('CommandService over gRPC, against PostgreSQL', () => {
       const orderId = await createdOrder();
       const confirmed = await call('ConfirmOrder', { command_id: uniqueId('cmd'), order_id: orderId, payment_id: 'pay-1', shipment_id: 'shp-1' });
       assert.deepEqual([confirmed.event_types, confirmed.version], [['OrderConfirmed'], 2]);
-      const shipped = await call('ShipOrder', { command_id: uniqueId('cmd'), order_id: orderId, tracking_number: 'TRK-1' });
+      const shipped = await call('ShipOrder', { command_id: uniqueId('cmd'), order_id: orderId, tracking_number: 'TRK-1', carrier: 'ups' });
       assert.deepEqual(shipped.event_types, ['OrderShipped']);
+      assert.deepEqual(await shipmentOf(orderId), { trackingNumber: 'TRK-1', carrier: 'ups' });
       const paid = await call('RecordPayment', { command_id: uniqueId('cmd'), order_id: orderId, amount: 2500, currency: 'EUR' });
       assert.deepEqual(paid.event_types, ['PaymentProcessed']);
       await assert.rejects(
         call('CancelOrder', { command_id: uniqueId('cmd'), order_id: orderId, reason: 'too late' }),
         grpcError(status.FAILED_PRECONDITION, 'ORDER_ALREADY_SHIPPED'),
       );
+    });
+
+    it('records no carrier when the field is empty', async () => {
+      const orderId = await createdOrder();
+      await call('ConfirmOrder', { command_id: uniqueId('cmd'), order_id: orderId });
+      await call('ShipOrder', { command_id: uniqueId('cmd'), order_id: orderId, tracking_number: 'TRK-2', carrier: '' });
+      assert.deepEqual(await shipmentOf(orderId), { trackingNumber: 'TRK-2', carrier: null });
     });
 
     it('maps an unknown order to NOT_FOUND', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { orderStreamId, type OrderLine } from '@orderflow/contracts';
+import { orderStreamId, type OrderLine, type OrderShippedData } from '@orderflow/contracts';
 import type { CommandResponse } from '../commands/command-response.js';
 import { pgKit, uniqueId, type PgKit } from '../testing/command-test-kit.js';
 import { createOrderBody } from '../testing/fixtures.js';
@@ -143,6 +143,8 @@ describe('order commands over REST, against PostgreSQL', () => {
     assert.equal((await post(`/api/v1/orders/${orderId}/confirm`)).statusCode, 202);
     const shipped = await post(`/api/v1/orders/${orderId}/ship`, { trackingNumber: 'TRK-1', carrier: 'dhl' });
     assert.equal(shipped.statusCode, 202);
+    const recorded = (await streamOf(orderId)).find((e) => e.event_type === 'OrderShipped')?.data as unknown as OrderShippedData | undefined;
+    assert.deepEqual([recorded?.trackingNumber, recorded?.carrier], ['TRK-1', 'dhl']);
     const paid = await post('/api/v1/payments', { orderId, amount: 2500, currency: 'EUR' });
     assert.equal(paid.statusCode, 202);
     assert.deepEqual(paid.json<CommandResponse>().events, ['PaymentProcessed']);

@@ -256,6 +256,7 @@ function ship({ data, metadata }: ShipOrder, state: OrderState): OrderEvent[] {
   requireId(data.orderId, 'orderId');
   const shipmentId = requireId(data.shipmentId, 'shipmentId');
   const trackingNumber = optionalId(data.trackingNumber, 'trackingNumber');
+  const carrier = optionalId(data.carrier, 'carrier');
   const order = requireOrder(state, data.orderId);
   if (order.status === 'pending') throw refuse('ORDER_NOT_CONFIRMED', order, 'must be confirmed before it ships');
   if (order.status === 'cancelled') throw refuse('ORDER_CANCELLED', order, 'is cancelled and cannot be shipped');
@@ -269,6 +270,7 @@ function ship({ data, metadata }: ShipOrder, state: OrderState): OrderEvent[] {
         occurredAt: metadata.now.toISOString(),
         shipmentId,
         trackingNumber,
+        carrier,
       },
     },
   ];

@@ -29,7 +29,8 @@ const addItem = (over: Partial<AddOrderItem['data']> = {}) =>
 const removeItem = (productId: string) => command<RemoveOrderItem>('RemoveOrderItem', { orderId, productId });
 const confirm = (over: Partial<ConfirmOrder['data']> = {}) => command<ConfirmOrder>('ConfirmOrder', { orderId, ...over });
 const cancel = (reason?: string | null) => command<CancelOrder>('CancelOrder', { orderId, reason });
-const ship = () => command<ShipOrder>('ShipOrder', { orderId, shipmentId: 'shp-1', trackingNumber: 'TRK-1' });
+const ship = (over: Partial<ShipOrder['data']> = {}) =>
+  command<ShipOrder>('ShipOrder', { orderId, shipmentId: 'shp-1', trackingNumber: 'TRK-1', carrier: 'dhl', ...over });
 const recordPayment = (over: Partial<RecordPayment['data']> = {}) =>
   command<RecordPayment>('RecordPayment', { orderId, paymentId: 'pay-1', amount: 7499, currency: 'USD', ...over });
 
@@ -43,7 +44,9 @@ const confirmed: OrderEvent = {
   data: { ...facts, totalAmount: 7499, currency: 'USD', paymentId: 'pay-1', shipmentId: 'shp-1' },
 };
 const cancelled: OrderEvent = { type: 'OrderCancelled', data: { ...facts, reason: null, previousStatus: 'pending' } };
-const shipped: OrderEvent = { type: 'OrderShipped', data: { ...facts, shipmentId: 'shp-1', trackingNumber: 'TRK-1' } };
+const shipped: OrderEvent = { type: 'OrderShipped', data: { ...facts, shipmentId: 'shp-1', trackingNumber: 'TRK-1', carrier: 'dhl' } };
+/** As recorded before OrderShipped named the carrier. */
+const shippedWithoutCarrier: OrderEvent = { type: 'OrderShipped', data: { ...facts, shipmentId: 'shp-1', trackingNumber: 'TRK-1' } };
 const paid: OrderEvent = { type: 'PaymentProcessed', data: { ...facts, paymentId: 'pay-1', amount: 7499, currency: 'USD' } };
 
 describe('order decider', () => {
@@ -187,7 +190,19 @@ describe('order decider', () => {
     it('refuses confirming twice', () => given.when(confirm()).thenThrows('ORDER_ALREADY_CONFIRMED', 'precondition'));
     it('refuses adding items', () => given.when(addItem()).thenThrows('ORDER_NOT_PENDING', 'precondition'));
     it('refuses removing items', () => given.when(removeItem('SKU-POT')).thenThrows('ORDER_NOT_PENDING', 'precondition'));
-    it('ships it', () => given.when(ship()).then([shipped]));
+    it('ships it, recording the carrier', () => given.when(ship()).then([shipped]));
+    it('ships it without a carrier, recording none', () => {
+      const none = { type: 'OrderShipped', data: { ...shippedWithoutCarrier.data, carrier: null } } as const;
+      given.when(ship({ carrier: undefined })).then([none]);
+      given.when(ship({ carrier: null })).then([none]);
+    });
+    for (const [name, carrier] of [
+      ['an empty', ''],
+      ['a blank', '  '],
+      ['an over-long', 'x'.repeat(1000)],
+    ] as const) {
+      it(`refuses ${name} carrier`, () => given.when(ship({ carrier })).thenThrows('ORDER_INVALID_ID', 'validation'));
+    }
     it('cancels it, remembering it was confirmed', () =>
       given.when(cancel()).then([{ type: 'OrderCancelled', data: { ...facts, reason: null, previousStatus: 'confirmed' } }]));
     it('records its payment', () => given.when(recordPayment()).then([paid]));
@@ -202,11 +217,16 @@ describe('order decider', () => {
     it('refuses a payment', () => given.when(recordPayment()).thenThrows('ORDER_CANCELLED', 'precondition'));
   });
 
-  describe('given a shipped order', () => {
-    const given = spec.given([created, confirmed, shipped]);
-    it('refuses cancelling', () => given.when(cancel()).thenThrows('ORDER_ALREADY_SHIPPED', 'precondition'));
-    it('refuses shipping twice', () => given.when(ship()).thenThrows('ORDER_ALREADY_SHIPPED', 'precondition'));
-    it('refuses confirming', () => given.when(confirm()).thenThrows('ORDER_ALREADY_SHIPPED', 'precondition'));
-    it('refuses removing items', () => given.when(removeItem('SKU-POT')).thenThrows('ORDER_NOT_PENDING', 'precondition'));
-  });
+  for (const [name, shippedEvent] of [
+    ['a shipped order', shipped],
+    ['an order shipped before carriers were recorded', shippedWithoutCarrier],
+  ] as const) {
+    describe(`given ${name}`, () => {
+      const given = spec.given([created, confirmed, shippedEvent]);
+      it('refuses cancelling', () => given.when(cancel()).thenThrows('ORDER_ALREADY_SHIPPED', 'precondition'));
+      it('refuses shipping twice', () => given.when(ship()).thenThrows('ORDER_ALREADY_SHIPPED', 'precondition'));
+      it('refuses confirming', () => given.when(confirm()).thenThrows('ORDER_ALREADY_SHIPPED', 'precondition'));
+      it('refuses removing items', () => given.when(removeItem('SKU-POT')).thenThrows('ORDER_NOT_PENDING', 'precondition'));
+    });
+  }
 });

@@ -32,7 +32,12 @@ export type RemoveOrderItemInput = Readonly<{ orderId: string; productId: string
 export type CancelOrderInput = Readonly<{ orderId: string; reason?: string | null }>;
 export type ConfirmOrderInput = Readonly<{ orderId: string; paymentId?: string | null; shipmentId?: string | null }>;
 /** `shipmentId` may be left out: the shipment the order was confirmed with, else a new id. */
-export type ShipOrderInput = Readonly<{ orderId: string; shipmentId?: string | null; trackingNumber?: string | null }>;
+export type ShipOrderInput = Readonly<{
+  orderId: string;
+  shipmentId?: string | null;
+  trackingNumber?: string | null;
+  carrier?: string | null;
+}>;
 /** `paymentId` may be left out: the payment the order was confirmed with, else a new id. */
 export type RecordPaymentInput = Readonly<{ orderId: string; paymentId?: string | null; amount: number; currency: string }>;
 

@@ -50,6 +50,7 @@ export function evolveOrderView(row: OrderView | null, event: OrderStreamEvent):
       paymentId: null,
       shipmentId: null,
       shippedTrackingNumber: null,
+      shippedCarrier: null,
     };
   }
   // dedupe applies a stream from version 1 without gaps, so a row exists past OrderCreated
@@ -75,7 +76,13 @@ export function evolveOrderView(row: OrderView | null, event: OrderStreamEvent):
     case 'OrderCancelled':
       return { ...next, status: 'CANCELLED', cancellationReason: event.data.reason };
     case 'OrderShipped':
-      return { ...next, status: 'SHIPPED', shipmentId: event.data.shipmentId, shippedTrackingNumber: event.data.trackingNumber };
+      return {
+        ...next,
+        status: 'SHIPPED',
+        shipmentId: event.data.shipmentId,
+        shippedTrackingNumber: event.data.trackingNumber,
+        shippedCarrier: event.data.carrier ?? null,
+      };
     default:
       return assertNever(event, 'order event');
   }
@@ -98,7 +105,7 @@ function shipmentSummaryOf(row: OrderView, shipments: readonly ShipmentFact[]): 
     const fact = shipments.find((s) => s.shipmentId === row.shipmentId);
     return {
       shipmentId: row.shipmentId,
-      carrier: fact?.carrier ?? null,
+      carrier: row.shippedCarrier ?? fact?.carrier ?? null,
       trackingNumber: row.shippedTrackingNumber ?? fact?.trackingNumber ?? null,
     };
   }

@@ -54,6 +54,8 @@ describe('order view', () => {
       assert.equal(row.updatedAt, row.createdAt);
       assert.equal(row.payment, null);
       assert.equal(row.shipment, null);
+      assert.equal(row.shippedTrackingNumber, null);
+      assert.equal(row.shippedCarrier, null);
     });
 
     it('any other event leaves no row', () => {
@@ -120,11 +122,21 @@ describe('order view', () => {
       assert.equal(row.status, 'CONFIRMED');
     });
 
-    it('OrderShipped makes it SHIPPED with the tracking number', () => {
-      const row = view(created, confirmed, { type: 'OrderShipped', data: { ...facts(4), shipmentId: 'shp-1', trackingNumber: 'TRK-9' } });
+    it('OrderShipped makes it SHIPPED with the tracking number and the carrier', () => {
+      const shipped: OrderEvent = { type: 'OrderShipped', data: { ...facts(4), shipmentId: 'shp-1', trackingNumber: 'TRK-9', carrier: 'dhl' } };
+      const row = view(created, confirmed, shipped);
       assert.equal(row.status, 'SHIPPED');
       assert.equal(row.shippedTrackingNumber, 'TRK-9');
+      assert.equal(row.shippedCarrier, 'dhl');
       assert.equal(row.version, 3);
+      assert.deepEqual(linkOrder(row, [], []).shipment, { shipmentId: 'shp-1', carrier: 'dhl', trackingNumber: 'TRK-9' });
+    });
+
+    it('OrderShipped recorded before it named a carrier, or naming none, leaves the carrier null', () => {
+      const old: OrderEvent = { type: 'OrderShipped', data: { ...facts(4), shipmentId: 'shp-1', trackingNumber: 'TRK-9' } };
+      assert.equal(view(created, confirmed, old).shippedCarrier, null);
+      assert.equal(view(created, confirmed, { ...old, data: { ...old.data, carrier: null } }).shippedCarrier, null);
+      assert.deepEqual(linkOrder(view(created, confirmed, old), [], []).shipment, { shipmentId: 'shp-1', carrier: null, trackingNumber: 'TRK-9' });
     });
   });
 });
@@ -171,6 +183,14 @@ describe('linking payments and shipments', () => {
     const named = { ...base, shipmentId: 's-3', shippedTrackingNumber: 'TRK-OVERRIDE' };
     assert.deepEqual(linkOrder(named, [], [shipment('s-3', 'CREATED', 1)]).shipment, { shipmentId: 's-3', carrier: 'sim', trackingNumber: 'TRK-OVERRIDE' });
     assert.deepEqual(linkOrder(named, [], []).shipment, { shipmentId: 's-3', carrier: null, trackingNumber: 'TRK-OVERRIDE' });
+  });
+
+  it("the carrier OrderShipped recorded wins over the Shipment stream's; without one, the stream's shows", () => {
+    const shipped = { ...base, shipmentId: 's-4', shippedTrackingNumber: 'TRK-4', shippedCarrier: 'dhl' };
+    assert.deepEqual(linkOrder(shipped, [], [shipment('s-4', 'CREATED', 1)]).shipment, { shipmentId: 's-4', carrier: 'dhl', trackingNumber: 'TRK-4' });
+    assert.deepEqual(linkOrder(shipped, [], []).shipment, { shipmentId: 's-4', carrier: 'dhl', trackingNumber: 'TRK-4' });
+    const unnamed = { ...shipped, shippedCarrier: null };
+    assert.deepEqual(linkOrder(unnamed, [], [shipment('s-4', 'CREATED', 1)]).shipment, { shipmentId: 's-4', carrier: 'sim', trackingNumber: 'TRK-4' });
   });
 
   it('depends on the set of facts, not on their order', () => {

@@ -27,7 +27,9 @@ export type OrderView = Readonly<{
   /** The payment and shipment the order's own events named; the summaries above follow them. */
   paymentId: string | null;
   shipmentId: string | null;
+  /** What OrderShipped recorded; null before it, and on events recorded before it named a carrier. */
   shippedTrackingNumber: string | null;
+  shippedCarrier: string | null;
 }>;
 
 /** What a Payment stream has said about one payment (order_view_payments). */

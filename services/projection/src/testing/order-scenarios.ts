@@ -103,7 +103,9 @@ export function orderScenario(opts: { orders: number; runId: string; currency: s
       spent += total;
       if (variant === 0) b.events.push({ type: 'ShipmentCreated', data: { shipmentId, orderId, occurredAt: t(4), carrier: 'sim', trackingNumber: `TRK-${i}`, labelUrl: null, shippingAddress: address } });
       orderEvent(b, { type: 'OrderConfirmed', data: { ...facts, occurredAt: t(5), totalAmount: total, currency, paymentId, shipmentId: variant === 0 ? shipmentId : null } });
-      if (variant === 0) orderEvent(b, { type: 'OrderShipped', data: { ...facts, occurredAt: t(6), shipmentId, trackingNumber: `TRK-${i}` } });
+      // every other shipped order as recorded before OrderShipped named a carrier
+      const carrier = i % 10 === 0 ? { carrier: 'dhl' } : {};
+      if (variant === 0) orderEvent(b, { type: 'OrderShipped', data: { ...facts, occurredAt: t(6), shipmentId, trackingNumber: `TRK-${i}`, ...carrier } });
     } else {
       if (variant === 3) b.events.push({ type: 'PaymentDeclined', data: { ...pay, amount: total, methodType: 'card', declineCode: 'card_declined', reason: 'declined' } });
       if (variant === 4) {

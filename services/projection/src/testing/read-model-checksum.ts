@@ -15,7 +15,7 @@ const queries = (scope: ChecksumScope, t = liveTables): Record<string, [string, 
   orders: [
     `SELECT order_id, customer_id, status, currency, total_amount, item_count, items, shipping_address, payment,
        shipment, cancellation_reason, version, created_at, updated_at, search, payment_id, shipment_id,
-       shipped_tracking_number FROM ${t.orderViews} WHERE order_id = ANY($1)`,
+       shipped_tracking_number, shipped_carrier FROM ${t.orderViews} WHERE order_id = ANY($1)`,
     [scope.orderIds],
   ],
   payments: [`SELECT * FROM ${t.orderPayments} WHERE order_id = ANY($1)`, [scope.orderIds]],

@@ -62,6 +62,15 @@ describe('order detail', { timeout: 30_000 }, () => {
     assert.equal(items.meta.version, 2);
   });
 
+  it('shows the shipment with the carrier and tracking number the projection recorded', async () => {
+    const shipment = { shipmentId: uniqueId('shp'), carrier: 'dhl', trackingNumber: 'TRK-9' };
+    const row = await insert({ version: 3, status: 'SHIPPED', shipment });
+    const body = await getJson<Answer<OrderView>>(h.app, `/api/v1/orders/${row.orderId}`);
+    assert.deepEqual(body.data.shipment, shipment);
+    const unnamed = await insert({ version: 3, status: 'SHIPPED', shipment: { ...shipment, shipmentId: uniqueId('shp'), carrier: null } });
+    assert.equal((await getJson<Answer<OrderView>>(h.app, `/api/v1/orders/${unnamed.orderId}`)).data.shipment?.carrier, null);
+  });
+
   it('answers 404 problem+json for an order the read model does not hold', async () => {
     const orderId = uniqueId('ord');
     for (const url of [`/api/v1/orders/${orderId}`, `/api/v1/orders/${orderId}/items`]) {

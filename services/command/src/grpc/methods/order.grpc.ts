@@ -4,7 +4,7 @@ import type { CommandUseCases } from '../../use-cases.js';
 
 type ConfirmOrderRequest = CommandRequest & { order_id: string; payment_id: string; shipment_id: string };
 type CancelOrderRequest = CommandRequest & { order_id: string; reason: string };
-type ShipOrderRequest = CommandRequest & { order_id: string; shipment_id: string; tracking_number: string };
+type ShipOrderRequest = CommandRequest & { order_id: string; shipment_id: string; tracking_number: string; carrier: string };
 type RecordPaymentRequest = CommandRequest & { order_id: string; payment_id: string; amount: number; currency: string };
 
 export function orderMethods(commands: CommandUseCases, deps: GrpcDeps): UntypedServiceImplementation {
@@ -19,7 +19,12 @@ export function orderMethods(commands: CommandUseCases, deps: GrpcDeps): Untyped
     ShipOrder: grpcCommand(
       deps,
       'ShipOrder',
-      (r: ShipOrderRequest) => ({ orderId: r.order_id, shipmentId: optional(r.shipment_id), trackingNumber: optional(r.tracking_number) }),
+      (r: ShipOrderRequest) => ({
+        orderId: r.order_id,
+        shipmentId: optional(r.shipment_id),
+        trackingNumber: optional(r.tracking_number),
+        carrier: optional(r.carrier),
+      }),
       commands.shipOrder,
     ),
     RecordPayment: grpcCommand(

@@ -47,7 +47,7 @@ const confirmBody = objectSchema({ paymentId: idSchema, shipmentId: idSchema }, 
 const shipBody = objectSchema(
   {
     trackingNumber: idSchema,
-    carrier: { ...idSchema, description: 'informational: not yet recorded on OrderShipped' },
+    carrier: { ...idSchema, description: 'the carrier that took the shipment, recorded on OrderShipped' },
     shipmentId: { ...idSchema, description: 'defaults to the shipment the order was confirmed with' },
   },
   ['trackingNumber'],
@@ -104,7 +104,12 @@ export async function orderRoutes(app: FastifyInstance, { commands, clock }: Com
         req,
         reply,
         clock,
-        { orderId: req.params.id, trackingNumber: req.body.trackingNumber, shipmentId: req.body.shipmentId ?? null },
+        {
+          orderId: req.params.id,
+          trackingNumber: req.body.trackingNumber,
+          carrier: req.body.carrier ?? null,
+          shipmentId: req.body.shipmentId ?? null,
+        },
         commands.shipOrder,
       ),
   );

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import type { RecordedEvent } from '@orderflow/contracts';
+import type { OrderShippedData, RecordedEvent } from '@orderflow/contracts';
 import type { Envelope, KafkaSource } from '../../envelope.js';
 import { isolatedScenario, type Scenario } from '../../testing/order-scenarios.js';
 import { readModelChecksum } from '../../testing/read-model-checksum.js';
@@ -73,6 +73,22 @@ describe('batch writer (PostgreSQL)', () => {
     assert.equal(once['orders']?.rows, 20);
     for (const [orderId, version] of run.scenario.expected.orderVersions) {
       assert.equal(await sumOf('SELECT version AS n FROM order_views WHERE order_id = $1', [orderId]), version);
+    }
+  });
+
+  it('stores the carrier OrderShipped recorded, and shows the Shipment stream\'s for events recorded without one', async () => {
+    const run = newRun(20);
+    await writer.apply(envelopes(run.events));
+    const shipped = run.events.filter((e) => e.type === 'OrderShipped').map((e) => e.data as OrderShippedData);
+    assert.ok(shipped.some((d) => d.carrier !== undefined) && shipped.some((d) => d.carrier === undefined), 'both shapes are exercised');
+    for (const d of shipped) {
+      const { rows } = await pool.query<{ shipped_carrier: string | null; shipment: { carrier: string | null; trackingNumber: string | null } }>(
+        'SELECT shipped_carrier, shipment FROM order_views WHERE order_id = $1',
+        [d.orderId],
+      );
+      assert.equal(rows[0]?.shipped_carrier, d.carrier ?? null);
+      // the scenario's ShipmentCreated names carrier 'sim'
+      assert.deepEqual(rows[0]?.shipment, { shipmentId: d.shipmentId, carrier: d.carrier ?? 'sim', trackingNumber: d.trackingNumber });
     }
   });
 

@@ -26,11 +26,12 @@ export type OrderViewRow = {
   payment_id: string | null;
   shipment_id: string | null;
   shipped_tracking_number: string | null;
+  shipped_carrier: string | null;
 };
 
 const ORDER_COLUMNS = `order_id, customer_id, status, currency, total_amount::text AS total_amount, item_count, items,
   shipping_address, payment, shipment, cancellation_reason, version, created_at, updated_at, payment_id, shipment_id,
-  shipped_tracking_number`;
+  shipped_tracking_number, shipped_carrier`;
 
 export const toOrderView = (r: OrderViewRow): OrderView => ({
   orderId: r.order_id,
@@ -50,6 +51,7 @@ export const toOrderView = (r: OrderViewRow): OrderView => ({
   paymentId: r.payment_id,
   shipmentId: r.shipment_id,
   shippedTrackingNumber: r.shipped_tracking_number,
+  shippedCarrier: r.shipped_carrier,
 });
 
 export const selectOrderViewsSql = (table: string, p: StatementParams, orderIds: readonly string[]): string =>
@@ -78,20 +80,22 @@ export function upsertOrderViewsSql(table: string, p: StatementParams, views: re
     payment_id: v.paymentId,
     shipment_id: v.shipmentId,
     shipped_tracking_number: v.shippedTrackingNumber,
+    shipped_carrier: v.shippedCarrier,
   }));
   return `INSERT INTO ${table} (order_id, customer_id, status, currency, total_amount, item_count, items, shipping_address,
-       payment, shipment, cancellation_reason, version, created_at, updated_at, payment_id, shipment_id, shipped_tracking_number)
+       payment, shipment, cancellation_reason, version, created_at, updated_at, payment_id, shipment_id, shipped_tracking_number,
+       shipped_carrier)
      SELECT * FROM jsonb_to_recordset(${p.bind(JSON.stringify(records), 'jsonb')}) AS r(order_id text, customer_id text, status text,
        currency text, total_amount bigint, item_count int, items jsonb, shipping_address jsonb, payment jsonb, shipment jsonb,
        cancellation_reason text, version int, created_at timestamptz, updated_at timestamptz, payment_id text,
-       shipment_id text, shipped_tracking_number text)
+       shipment_id text, shipped_tracking_number text, shipped_carrier text)
      ON CONFLICT (order_id) DO UPDATE SET customer_id = EXCLUDED.customer_id, status = EXCLUDED.status,
        currency = EXCLUDED.currency, total_amount = EXCLUDED.total_amount, item_count = EXCLUDED.item_count,
        items = EXCLUDED.items, shipping_address = EXCLUDED.shipping_address, payment = EXCLUDED.payment,
        shipment = EXCLUDED.shipment, cancellation_reason = EXCLUDED.cancellation_reason, version = EXCLUDED.version,
        created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, payment_id = EXCLUDED.payment_id,
        shipment_id = EXCLUDED.shipment_id, shipped_tracking_number = EXCLUDED.shipped_tracking_number,
-       revision = nextval('read_model_revision_seq')
+       shipped_carrier = EXCLUDED.shipped_carrier, revision = nextval('read_model_revision_seq')
      RETURNING order_id, revision::text AS revision, version`;
 }
 
