@@ -26,6 +26,7 @@ import { groupWriter, type BatchedAppend } from './pg-append-batch.js';
 import { createGroupCommitter, DEFAULT_GROUP_COMMIT, type GroupCommitOptions } from './group-commit.js';
 import {
   appendEvents,
+  deleteIdempotencyKeysBefore,
   selectAll,
   selectIdempotencyKey,
   selectIdempotentReplay,
@@ -57,7 +58,15 @@ export type PgEventStoreOptions = UpcastingOptions &
   }>;
 
 /** `close` ends the store's own notifier connection after its last announcement; the pool stays the caller's. */
-export type PgEventStore = EventStore & Readonly<{ close: () => Promise<void> }>;
+export type PgEventStore = EventStore &
+  Readonly<{
+    close: () => Promise<void>;
+    /**
+     * Retention: deletes up to `limit` idempotency keys recorded before `olderThan`, oldest
+     * first, and returns how many. A retry with a deleted key is a new command.
+     */
+    pruneIdempotencyKeys: (olderThan: Date, limit: number) => Promise<number>;
+  }>;
 
 const warnNotifyFailed = (error: unknown) =>
   process.emitWarning(`outbox announcement failed, relays will poll: ${String(error)}`, 'EventStoreWarning');
@@ -203,5 +212,9 @@ export function createPgEventStore(options: PgEventStoreOptions): PgEventStore {
     saveSnapshot: (snapshot) => upsertSnapshot(pool, snapshot),
     findIdempotentResponse: (key) => selectIdempotencyKey(pool, key),
     close: async () => notifier?.close(),
+    pruneIdempotencyKeys: (olderThan, limit) => {
+      if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`prune limit must be a positive integer, got ${limit}`);
+      return deleteIdempotencyKeysBefore(pool, olderThan, limit);
+    },
   };
 }

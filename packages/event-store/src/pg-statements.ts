@@ -189,3 +189,18 @@ export async function upsertSnapshot(db: Queryable, snapshot: Snapshot): Promise
     [snapshot.streamId, snapshot.streamVersion, snapshot.snapshotKey, JSON.stringify(snapshot.state)],
   );
 }
+
+/**
+ * Deletes up to `limit` idempotency keys recorded before `olderThan`, oldest first (the
+ * created_at index makes it a range scan). Rows another session is deleting are skipped,
+ * so concurrent pruners share the work. Returns how many were deleted.
+ */
+export async function deleteIdempotencyKeysBefore(db: Queryable, olderThan: Date, limit: number): Promise<number> {
+  const { rowCount } = await db.query(
+    `DELETE FROM idempotency_keys
+     WHERE key IN (SELECT key FROM idempotency_keys WHERE created_at < $1
+                   ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+    [olderThan, limit],
+  );
+  return rowCount ?? 0;
+}

@@ -18,6 +18,13 @@ export const configSpec = z.object({
   APPEND_GROUP_SLOTS: nonNegativeInt(1, 64),
   /** Most appends in one group-commit statement. */
   APPEND_GROUP_MAX: z.coerce.number().int().min(1).max(1_000).default(64),
+  /**
+   * How long an idempotency key is kept: a retry within this window is answered from the
+   * stored outcome, a later one is a new command. 0 keeps keys forever.
+   */
+  IDEMPOTENCY_RETENTION_HOURS: nonNegativeInt(168, 87_600),
+  /** Time between two runs of the key pruning. */
+  IDEMPOTENCY_PRUNE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
   /** Events per stream between snapshots; 0 turns snapshots off. */
   SNAPSHOT_EVERY: nonNegativeInt(50, 100_000),
   /** Fresh attempts after an optimistic-concurrency conflict before answering 409 / ABORTED. */

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { currentSchemaVersion } from '@orderflow/contracts';
 import { createPgEventStore } from '@orderflow/event-store';
-import { createPool, createRuntime, exitOnStartupError, installShutdown, pgCheck } from '@orderflow/platform';
+import { createPool, createRuntime, exitOnStartupError, installShutdown, pgCheck, prom } from '@orderflow/platform';
 import { buildApp } from './app.js';
 import { configSpec } from './config.js';
 import { createSimulatedPaymentGateway } from './external/simulated-payment-gateway.js';
 import { createSimulatedShippingCarrier } from './external/simulated-shipping-carrier.js';
 import { closeGrpc, createGrpcServer, listenGrpc } from './grpc/grpc-server.js';
+import { startIdempotencyRetention } from './idempotency-retention.js';
 import { createUseCases } from './use-cases.js';
 
 const SERVICE = 'command';
@@ -44,12 +45,26 @@ async function main() {
       carrierTimeoutMs: config.CARRIER_TIMEOUT_MS,
     },
   });
+  const pruned = new prom.Counter({
+    name: 'command_idempotency_keys_pruned_total',
+    help: 'Idempotency keys deleted by the retention job',
+    registers: [metrics],
+  });
+  const retention =
+    config.IDEMPOTENCY_RETENTION_HOURS === 0
+      ? null
+      : startIdempotencyRetention(
+          store.pruneIdempotencyKeys,
+          { retentionMs: config.IDEMPOTENCY_RETENTION_HOURS * 3_600_000, intervalMs: config.IDEMPOTENCY_PRUNE_INTERVAL_MS, chunk: 1_000 },
+          { now: clock.now, logger, onPruned: (count) => pruned.inc(count) },
+        );
   // both servers stop taking work and drain together; the pool closes once they are idle
   const drainMs = Math.max(100, config.SHUTDOWN_TIMEOUT_MS - 1_000);
   const shutdown = installShutdown(
     logger,
     () => [
       { name: 'servers', close: () => Promise.all([closeGrpc(grpcServer, drainMs), app.close()]) },
+      { name: 'idempotency-retention', close: async () => retention?.stop() },
       { name: 'outbox-notifier', close: () => store.close() },
       { name: 'postgres', close: () => pool.end() },
       { name: 'tracing', close: () => tracing.shutdown() },
