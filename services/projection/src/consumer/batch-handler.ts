@@ -168,10 +168,14 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
         handled = sources[i]?.offset ?? handled;
       }
     }
+    // Both follow the database commit and neither depends on the other, so they share one
+    // wait: kafkajs fetches again only when every batch of the last fetch has returned.
+    // (A crash between them leaves the same gap either way: the cache is only a cache.)
+    const published = publish(changes);
     try {
       if (handled !== null) await commit(payload, handled);
     } finally {
-      await publish(changes);
+      await published;
     }
     if (handled !== null) {
       const lag = Number(BigInt(batch.highWatermark) - BigInt(handled) - 1n);
