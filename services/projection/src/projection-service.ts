@@ -8,6 +8,7 @@ import { createMessageDecoder } from './adapters/kafka/message-decoder.js';
 import { createProjectionConsumer, type ProjectionConsumer } from './adapters/kafka/projection-consumer.js';
 import { countParkedStreams } from './adapters/postgres/parked.statements.js';
 import { createReadModelWriter, type ReadModelWriter } from './adapters/postgres/read-model-writer.js';
+import { mergingWriter } from './consumer/merged-apply.js';
 import type { OrderChange } from './adapters/postgres/order-change.js';
 import { createOrderCache } from './adapters/redis/order-cache.js';
 import { createBatchHandler } from './consumer/batch-handler.js';
@@ -58,7 +59,7 @@ export function createProjectionService(opts: ProjectionServiceOptions): Project
   const kafkaAdmin = opts.kafka.admin();
   const handleBatch = createBatchHandler({
     decoder,
-    writer: (opts.wrapWriter ?? ((w) => w))(createReadModelWriter(pool)),
+    writer: (opts.wrapWriter ?? ((w) => w))(mergingWriter(createReadModelWriter(pool))),
     deadLetters: createDeadLetterPublisher(producer),
     cache,
     metrics,
