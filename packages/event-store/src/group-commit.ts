@@ -25,6 +25,13 @@ export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxConcurrent: 1, maxB
 /** What one item of a group came to: its own value or its own error. */
 export type Settled<O> = Readonly<{ ok: true; value: O }> | Readonly<{ ok: false; error: unknown }>;
 
+/** A promise's outcome as a value, for writers that answer item by item. */
+export const settle = <O>(promise: Promise<O>): Promise<Settled<O>> =>
+  promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+
 /**
  * Writes a group and answers per item, in the order given. It rejects only when nothing
  * could be decided for any item; each item's answer then is that error.

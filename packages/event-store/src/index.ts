@@ -3,7 +3,7 @@ export * from './upcasters.js';
 export * from './aggregate-stream.js';
 export * from './handle-command.js';
 export { createPgEventStore, type PgEventStore, type PgEventStoreOptions } from './pg-event-store.js';
-export { createGroupCommitter, DEFAULT_GROUP_COMMIT, type GroupCommitOptions, type GroupCommitter, type Settled } from './group-commit.js';
+export { createGroupCommitter, DEFAULT_GROUP_COMMIT, settle, type GroupCommitOptions, type GroupCommitter, type Settled } from './group-commit.js';
 export { createCoalescingNotifier, type OutboxNotifier, type AnnouncePartitions } from './outbox-notifier.js';
 export { outboxPartitionOf } from './outbox-partition.js';
 export { createPgOutboxNotifier } from './pg-outbox-notifier.js';

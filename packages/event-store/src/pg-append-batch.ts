@@ -1,5 +1,5 @@
 import type { PreparedEvent } from './append-input.js';
-import type { Settled } from './group-commit.js';
+import { settle, type Settled } from './group-commit.js';
 import type { AppendRow, Queryable } from './pg-statements.js';
 
 /** One single-stream append as the group committer carries it. */
@@ -59,12 +59,6 @@ export async function appendBatchStatement(db: Queryable, appends: readonly Batc
   if (rows.length !== appends.length) throw new Error(`append_batch answered ${rows.length} of ${appends.length} appends`);
   return answers;
 }
-
-const settle = <O>(promise: Promise<O>): Promise<Settled<O>> =>
-  promise.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
 
 /**
  * The group committer's writer: one append goes the single-append way; a group goes as

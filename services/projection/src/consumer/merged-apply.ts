@@ -1,4 +1,4 @@
-import { createGroupCommitter, type Settled } from '@orderflow/event-store';
+import { createGroupCommitter, settle, type Settled } from '@orderflow/event-store';
 import type { ApplyResult } from '../adapters/postgres/batch-writer.js';
 import type { ReadModelWriter } from '../adapters/postgres/read-model-writer.js';
 import type { Envelope } from '../envelope.js';
@@ -28,12 +28,6 @@ export function mergingWriter(writer: ReadModelWriter, maxCallsPerTransaction = 
   const committer = createGroupCommitter(run, { maxConcurrent: 1, maxBatch: maxCallsPerTransaction });
   return { ...writer, apply: (envelopes) => committer.submit(envelopes) };
 }
-
-const settle = <T>(promise: Promise<T>): Promise<Settled<T>> =>
-  promise.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
 
 const eventKey = (e: Envelope) => e.event.eventId;
 
