@@ -3,25 +3,10 @@ import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import { createMetricsRegistry, type Logger, type MetricsRegistry } from '@orderflow/platform';
 import { buildApp } from '../app.js';
-import type { OrderView } from '../orders/order-view.js';
 import type { OrderViewCache, OrderViewReader } from '../orders/ports.js';
+import type { OrderView } from '../orders/order-view.js';
+import { orderViewFixture as view } from '../testing/order-view-fixture.js';
 
-const view: OrderView = {
-  orderId: 'o-1',
-  customerId: 'c-1',
-  status: 'PAID',
-  currency: 'EUR',
-  totalAmount: 2500,
-  itemCount: 2,
-  items: [{ productId: 'sku-1', quantity: 2, unitPrice: 1250, lineTotal: 2500 }],
-  shippingAddress: null,
-  payment: null,
-  shipment: null,
-  cancellationReason: null,
-  version: 3,
-  createdAt: '2024-05-01T10:00:00.000Z',
-  updatedAt: '2024-05-01T10:05:00.000Z',
-};
 
 type Entry = { view: OrderView; json: string };
 type Answer = { data: OrderView; meta: { lastUpdated: string | null; version: number | null; cached: boolean; stale: boolean } };

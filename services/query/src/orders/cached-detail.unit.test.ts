@@ -2,22 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isServableAsIs, parseCachedDetail, rememberingDetailParser } from './cached-detail.js';
 import { orderViewSchema, type OrderView } from './order-view.js';
+import { orderViewFixture } from '../testing/order-view-fixture.js';
 
 const view: OrderView = {
-  orderId: 'o-1',
-  customerId: 'c-1',
-  status: 'PAID',
-  currency: 'EUR',
-  totalAmount: 2500,
-  itemCount: 2,
-  items: [{ productId: 'sku-1', quantity: 2, unitPrice: 1250, lineTotal: 2500 }],
+  ...orderViewFixture,
   shippingAddress: { line1: '1 Main St', city: 'Lyon', postalCode: '69001', country: 'FR' },
   payment: { paymentId: 'p-1', status: 'AUTHORIZED', amount: 2500 },
   shipment: { shipmentId: 's-1', carrier: null, trackingNumber: 'TRK-1' },
-  cancellationReason: null,
-  version: 3,
-  createdAt: '2024-05-01T10:00:00.000Z',
-  updatedAt: '2024-05-01T10:05:00.000Z',
 };
 
 /** Entries a cache may hold: the served shape, and shapes one change away from it. */
