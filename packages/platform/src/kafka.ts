@@ -1,4 +1,6 @@
-import { Kafka, logLevel, type Admin, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Consumer, type ConsumerConfig, type LogEntry } from 'kafkajs';
+
+type ConsumerRetry = NonNullable<ConsumerConfig['retry']>;
 import type { Logger } from 'pino';
 
 export { Kafka };
@@ -42,3 +44,21 @@ export const kafkaCheck = (admin: Admin) => ({
     if (cluster.brokers.length === 0) throw new Error('no brokers');
   },
 });
+
+/**
+ * Stops a consumer for good. kafkajs restarts a crashed consumer on a timer, and a crash
+ * that races with `disconnect()` (a join or fetch failing because the consumer is leaving)
+ * schedules that restart after the disconnect has finished: the consumer comes back,
+ * rejoins its group and keeps the process alive. Give `retry` to the consumer and stop it
+ * through `disconnect`: once stopping, no crash restarts it.
+ */
+export function consumerStopGuard(retries = 5): Readonly<{ retry: ConsumerRetry; disconnect: (consumer: Consumer) => Promise<void> }> {
+  let stopping = false;
+  return {
+    retry: { retries, restartOnFailure: async () => !stopping },
+    async disconnect(consumer) {
+      stopping = true;
+      await consumer.disconnect();
+    },
+  };
+}

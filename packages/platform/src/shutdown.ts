@@ -42,3 +42,20 @@ export function exitOnStartupError(service: string, logger: Logger | undefined, 
   else process.stderr.write(`${message}\n`);
   process.exit(1);
 }
+
+/**
+ * Runs every step in order even when one fails, so one failure (a consumer that will not
+ * leave its group cleanly) leaves no connection of the later steps open; then rethrows
+ * the first failure.
+ */
+export async function closeInOrder(steps: readonly (() => unknown)[]): Promise<void> {
+  const failures: unknown[] = [];
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (e) {
+      failures.push(e);
+    }
+  }
+  if (failures.length > 0) throw failures[0];
+}

@@ -1,6 +1,6 @@
 import { eventSchemas, StreamTypes, topicName, type StreamType } from '@orderflow/contracts';
 import { createPgEventStore } from '@orderflow/event-store';
-import { createEventCodec, type Logger, type MetricsRegistry, type Pool, type SchemaRegistry } from '@orderflow/platform';
+import { closeInOrder, createEventCodec, type Logger, type MetricsRegistry, type Pool, type SchemaRegistry } from '@orderflow/platform';
 import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { createDeadLetterPublisher } from './adapters/kafka/dead-letter-producer.js';
@@ -96,9 +96,7 @@ export function createProjectionService(opts: ProjectionServiceOptions): Project
       await consumer.start();
     },
     async stop() {
-      await consumer.stop();
-      await producer.disconnect();
-      await kafkaAdmin.disconnect();
+      await closeInOrder([() => consumer.stop(), () => producer.disconnect(), () => kafkaAdmin.disconnect()]);
     },
   };
 }

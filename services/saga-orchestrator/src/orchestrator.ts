@@ -1,5 +1,5 @@
 import { topicName, StreamTypes } from '@orderflow/contracts';
-import type { EventCodec, Kafka, Logger, MetricsRegistry, Pool } from '@orderflow/platform';
+import { closeInOrder, type EventCodec, type Kafka, type Logger, type MetricsRegistry, type Pool } from '@orderflow/platform';
 import { Partitioners } from 'kafkajs';
 import { startSagaConsumer } from './adapters/kafka/saga-consumer.js';
 import type { ClaimedCommand } from './adapters/postgres/command-outbox.js';
@@ -143,12 +143,14 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchest
     async stop() {
       // stop taking work (deadlines, then events, whose applied offsets get committed),
       // then let the calls in flight finish and record their answers
-      await deadlines.stop();
-      await consumer.stop();
-      await dispatcher.stop();
-      breakers.shutdown();
-      await producer.disconnect();
-      await admin.disconnect();
+      await closeInOrder([
+        () => deadlines.stop(),
+        () => consumer.stop(),
+        () => dispatcher.stop(),
+        () => breakers.shutdown(),
+        () => producer.disconnect(),
+        () => admin.disconnect(),
+      ]);
     },
   };
 }

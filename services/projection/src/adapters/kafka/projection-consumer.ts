@@ -1,4 +1,4 @@
-import type { Logger } from '@orderflow/platform';
+import { consumerStopGuard, type Logger } from '@orderflow/platform';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 
 export type ProjectionConsumerOptions = Readonly<{
@@ -30,6 +30,7 @@ export type ProjectionConsumer = {
 export function createProjectionConsumer(opts: ProjectionConsumerOptions): ProjectionConsumer {
   let consumer: Consumer | null = null;
   let running = false;
+  let stopConsumer: (() => Promise<void>) | null = null;
 
   return {
     groupId: opts.groupId,
@@ -38,14 +39,17 @@ export function createProjectionConsumer(opts: ProjectionConsumerOptions): Proje
     async start() {
       if (consumer !== null) return;
       // a short fetch wait bounds how long stopping (and so shutdown and replay) waits on an idle poll
+      const guard = consumerStopGuard();
       const c = opts.kafka.consumer({
         groupId: opts.groupId,
+        retry: guard.retry,
         sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
         rebalanceTimeout: Math.max(60_000, opts.sessionTimeoutMs ?? 0),
         heartbeatInterval: 3_000,
         maxWaitTimeInMs: 1_000,
       });
       consumer = c;
+      stopConsumer = () => guard.disconnect(c);
       c.on(c.events.CRASH, ({ payload }) =>
         opts.logger.error({ event: 'projection.consumer_crashed', err: payload.error.message, restart: payload.restart }, 'consumer crashed'),
       );
@@ -61,10 +65,11 @@ export function createProjectionConsumer(opts: ProjectionConsumerOptions): Proje
       opts.logger.info({ event: 'projection.consumer_started', groupId: opts.groupId, topics: opts.topics }, 'consuming');
     },
     async stop() {
-      const c = consumer;
+      const stopIt = stopConsumer;
       consumer = null;
+      stopConsumer = null;
       running = false;
-      if (c !== null) await c.disconnect();
+      if (stopIt !== null) await stopIt();
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { EventCodec, Logger } from '@orderflow/platform';
+import { consumerStopGuard, type EventCodec, type Logger } from '@orderflow/platform';
 import type { Batch, Consumer, Kafka, Producer } from 'kafkajs';
 import type { EventOutcome, SagaHandler } from '../../order-saga/order-saga.handler.js';
 import { createApplyQueue } from './apply-queue.js';
@@ -64,8 +64,10 @@ export async function startSagaConsumer(deps: SagaConsumerDeps): Promise<{ stop:
 
   // a short fetch wait bounds how long a disconnect waits for the fetch in flight; new
   // messages still arrive at once (the broker answers as soon as it has any)
+  const guard = consumerStopGuard();
   const consumer: Consumer = deps.kafka.consumer({
     groupId: deps.groupId,
+    retry: guard.retry,
     allowAutoTopicCreation: false,
     maxWaitTimeInMs: 1_000,
     sessionTimeout: deps.sessionTimeoutMs ?? 10_000,
@@ -110,7 +112,7 @@ export async function startSagaConsumer(deps: SagaConsumerDeps): Promise<{ stop:
   });
   return {
     async stop() {
-      await consumer.disconnect();
+      await guard.disconnect(consumer);
       await queue.idle();
       await committer.idle();
     },
