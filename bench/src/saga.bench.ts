@@ -160,7 +160,7 @@ async function main() {
         notes: [
           `${ROUNDS} interleaved rounds of ${PER_ROUND} sagas per contender after ${WARMUP} warm-up sagas, ${C} in flight (closed loop); ${sagaSeconds.toFixed(0)} s.`,
           'saga: POST /api/v1/orders on the command service, then the order saga (reserve, authorize, ship, confirm) through the outbox relay, Kafka and the orchestrator, each its own process; completion time: request sent -> saga row COMPLETED.',
-          `raw_pg: the ${TX_PER_SAGA} transactions one saga commits (5 command appends, 13 saga-state changes), one multi-statement simple query each, on copies of the tables; sagas/s = tx/s / ${TX_PER_SAGA}.`,
+          `raw_pg: the ${TX_PER_SAGA} transactions one saga commits (5 command appends, ${TX_PER_SAGA - 5} saga-state changes), one multi-statement simple query each, on copies of the tables; sagas/s = tx/s / ${TX_PER_SAGA}.`,
           `create_order: CreateOrder alone (orchestrator stopped), ${C} clients, ${ROUNDS} rounds of ${config.BENCH_SECONDS} s.`,
           ...notes,
         ],

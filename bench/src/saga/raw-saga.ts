@@ -9,9 +9,12 @@ import { stockTypes } from '../support/pg-types.js';
  * - five command transactions (CreateOrder, ReserveInventory, AuthorizePayment,
  *   CreateShipment, ConfirmOrder): the streams row, the event, its outbox row and the
  *   idempotency key, as `append_events` writes them;
- * - thirteen saga-state changes, as the orchestrator makes them: the saga started by
- *   OrderCreated; per command its claim (lease) and its answer; the three result events
+ * - nine saga-state changes, as the orchestrator makes them: the saga started by
+ *   OrderCreated; per command its answer (the command row ended, and for ConfirmOrder,
+ *   whose success the saga awaits, the saga completed with it); the three result events
  *   (state, history rows, next command, dedupe row); and OrderConfirmed's dedupe row.
+ *   A command needs no claim: the transaction that decides it leases it to the process
+ *   that then sends it.
  *
  * They run against copies of the tables in a schema of their own (same columns,
  * constraints, indexes and foreign keys), which no relay or orchestrator reads.
@@ -110,24 +113,11 @@ const updateSaga = (ids: Ids, version: number, s: ReturnType<typeof state>) =>
           version = ${version}, last_error = NULL, last_error_at = NULL, attempts = 0, updated_at = now()
     WHERE saga_id = ${lit(ids.sagaId)}`;
 
-const claim = (ids: Ids, step: Step) =>
-  `WITH due AS (
-     SELECT c.command_id, (c.compensation OR s.data->>'commandId' = c.command_id) AS wanted
-       FROM saga_commands c JOIN saga_instances s ON s.saga_id = c.saga_id
-      WHERE c.command_id = ${lit(commandId(ids, step))} AND c.status = 'PENDING' AND c.next_attempt_at <= now()
-      FOR UPDATE OF c SKIP LOCKED)
-   UPDATE saga_commands c SET next_attempt_at = now() + interval '10 seconds'
-     FROM due WHERE c.command_id = due.command_id AND due.wanted
-   RETURNING c.command_id, c.saga_id, c.payload, c.compensation, c.attempts`;
-
-const answer = (ids: Ids, step: Step, ...then: string[]) =>
-  tx(
-    `UPDATE saga_commands SET status = 'SENT', attempts = 1, last_error = NULL, sent_at = now()
-      WHERE command_id = ${lit(commandId(ids, step))} AND status = 'PENDING'`,
-    `SELECT saga_id, data, version FROM saga_instances WHERE saga_id = ${lit(ids.sagaId)} FOR UPDATE`,
-    ...then,
-  );
-
+const finish = (ids: Ids, step: Step) =>
+  `UPDATE saga_commands SET status = 'SENT', attempts = 1, last_error = NULL, sent_at = now()
+    WHERE command_id = ${lit(commandId(ids, step))} AND status = 'PENDING'`;
+/** A command's answer: one statement ending its row, unless the saga awaits it. */
+const answer = (ids: Ids, step: Step, ...then: string[]) => (then.length === 0 ? `${finish(ids, step)};` : tx(finish(ids, step), ...then));
 /** One event moving the saga to the next step, in the consumer's transaction. */
 const advance = (ids: Ids, streamId: string, from: number, types: readonly string[], done: readonly Step[], next: Step, nextType: string) =>
   tx(
@@ -155,19 +145,15 @@ export function rawSagaTransactions(productId: string): string[] {
       history(ids, 0, ['SagaStarted', 'StepStarted'], 'reserve_inventory'),
       enqueue(ids, 'reserve_inventory', 'ReserveInventory'),
     ),
-    claim(ids, 'reserve_inventory'),
     appendSql({ streamId: `inventory-${productId}`, streamType: 'Inventory', eventType: 'InventoryReserved', data: { ...facts, productId, quantity: 1 }, commandId: commandId(ids, 'reserve_inventory'), fresh: false }),
     answer(ids, 'reserve_inventory'),
     advance(ids, `inventory-${productId}`, 2, ['InventoryLineReserved', 'StepSucceeded', 'StepStarted'], ['reserve_inventory'], 'authorize_payment', 'AuthorizePayment'),
-    claim(ids, 'authorize_payment'),
     appendSql({ streamId: `payment-${ids.paymentId}`, streamType: 'Payment', eventType: 'PaymentAuthorized', data: { ...facts, paymentId: ids.paymentId, amount: 1250 }, commandId: commandId(ids, 'authorize_payment'), fresh: true }),
     answer(ids, 'authorize_payment'),
     advance(ids, `payment-${ids.paymentId}`, 5, ['StepSucceeded', 'StepStarted'], ['reserve_inventory', 'authorize_payment'], 'create_shipment', 'CreateShipment'),
-    claim(ids, 'create_shipment'),
     appendSql({ streamId: `shipment-${ids.shipmentId}`, streamType: 'Shipment', eventType: 'ShipmentCreated', data: { ...facts, shipmentId: ids.shipmentId }, commandId: commandId(ids, 'create_shipment'), fresh: true }),
     answer(ids, 'create_shipment'),
     advance(ids, `shipment-${ids.shipmentId}`, 7, ['StepSucceeded', 'StepStarted'], ['reserve_inventory', 'authorize_payment', 'create_shipment'], 'confirm_order', 'ConfirmOrder'),
-    claim(ids, 'confirm_order'),
     appendSql({ streamId: order, streamType: 'Order', eventType: 'OrderConfirmed', data: facts, commandId: commandId(ids, 'confirm_order'), fresh: false }),
     answer(
       ids,
