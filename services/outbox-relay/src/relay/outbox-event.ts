@@ -26,7 +26,8 @@ export type ParkedEvent = Readonly<{ outboxId: string; reason: ParkReason; error
 
 /** The outbox as the relay needs it; `adapters/postgres` implements it. */
 export type Outbox = {
-  readBatch(partition: number, limit: number): Promise<OutboxEvent[]>;
+  /** The oldest rows of the partition, in outbox order, except those named in `skip`. */
+  readBatch(partition: number, limit: number, skip?: ReadonlySet<string>): Promise<OutboxEvent[]>;
   /** Deletes the published rows and parks the others in one statement. */
   complete(publishedIds: readonly string[], parked: readonly ParkedEvent[]): Promise<void>;
 };

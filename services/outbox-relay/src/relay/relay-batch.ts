@@ -51,23 +51,47 @@ function recordOutcome(deps: RelayBatchDeps, partition: number, { published, par
 }
 
 /**
- * Publishes the oldest batch of one partition: read, encode, send and wait for the ack,
- * then delete. A crash anywhere before the delete publishes the batch again (at least
- * once); nothing is deleted before the broker has it. Returns the rows handled.
+ * A partition's last batch whose rows are still being deleted. The partition's next batch
+ * is read meanwhile, without those rows, and is sent only once the delete has committed.
  */
-export async function relayBatch(deps: RelayBatchDeps, partition: number, limit: number): Promise<number> {
+export type Completion = Readonly<{ ids: ReadonlySet<string>; done: Promise<void> }>;
+
+export type BatchResult = Readonly<{ handled: number; completion: Completion | null }>;
+
+const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * Publishes the oldest batch of one partition: read, encode, send and wait for the ack,
+ * then delete. Nothing is deleted before the broker has it, and a crash anywhere before
+ * the delete publishes the batch again (at least once).
+ *
+ * The delete is not waited for: it runs while the partition's next batch is read and
+ * encoded, and that batch is sent only after it succeeded. If it failed, the next batch
+ * fails too, before sending anything, and the retry reads the undeleted rows first, so
+ * an aggregate's events still reach the broker in outbox order.
+ */
+export async function relayBatch(deps: RelayBatchDeps, partition: number, limit: number, previous: Completion | null = null): Promise<BatchResult> {
   const stopTimer = deps.metrics.batchSeconds.startTimer();
-  const rows = await deps.outbox.readBatch(partition, limit);
-  if (rows.length === 0) return 0;
+  const rows = await deps.outbox.readBatch(partition, limit, previous?.ids ?? NONE);
+  if (rows.length === 0) return { handled: 0, completion: previous };
   const encoded = await encodeBatch(rows, deps.encoder);
+  await Promise.all([encoded.published.length > 0 ? deps.confirmOwnership() : undefined, previous?.done]);
   if (encoded.published.length > 0) {
-    await deps.confirmOwnership();
     await deps.publisher.publish(encoded.published.map((p) => p.message));
     deps.afterPublish?.();
   }
-  await deps.outbox.complete(encoded.published.map((p) => p.row.outboxId), encoded.parked);
   stopTimer();
-  recordOutcome(deps, partition, encoded, rows);
-  deps.logger.debug({ event: 'relay.batch_published', partition, published: encoded.published.length, parked: encoded.parked.length }, 'batch published');
-  return rows.length;
+  const done = deps.outbox.complete(
+    encoded.published.map((p) => p.row.outboxId),
+    encoded.parked,
+  );
+  // settled here, so a failed delete is never an unhandled rejection; the next batch awaits `done` itself
+  done.then(
+    () => {
+      recordOutcome(deps, partition, encoded, rows);
+      deps.logger.debug({ event: 'relay.batch_published', partition, published: encoded.published.length, parked: encoded.parked.length }, 'batch published');
+    },
+    () => {},
+  );
+  return { handled: rows.length, completion: { ids: new Set(rows.map((r) => r.outboxId)), done } };
 }
