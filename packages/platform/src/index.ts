@@ -14,3 +14,4 @@ export * from './tracing.js';
 export * from './http-server.js';
 export * from './runtime.js';
 export * from './event-codec.js';
+export * from './offset-committer.js';

@@ -1,4 +1,4 @@
-import type { Logger } from '@orderflow/platform';
+import type { Logger, OffsetCommitter } from '@orderflow/platform';
 import type { EachBatchPayload } from 'kafkajs';
 import type { MessageDecoder, DecodeFailure } from '../adapters/kafka/message-decoder.js';
 import { toKafkaSource } from '../adapters/kafka/message-decoder.js';
@@ -149,7 +149,7 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
     }
   }
 
-  return async function handleBatch(payload: EachBatchPayload): Promise<void> {
+  return async function handleBatch(payload: EachBatchPayload, offsets: OffsetCommitter): Promise<void> {
     const { batch } = payload;
     const stopTimer = metrics.batchDuration.startTimer();
     const sources = batch.messages.map((m) => toKafkaSource(batch.topic, batch.partition, m));
@@ -169,14 +169,20 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
       }
     }
     // Both follow the database commit and neither depends on the other, so they share one
-    // wait: kafkajs fetches again only when every batch of the last fetch has returned.
-    // (A crash between them leaves the same gap either way: the cache is only a cache.)
+    // wait. The offset commit only spares a re-read after a restart (the dedupe records
+    // absorb one), so kafkajs may fetch again before it is sent, except when stopping.
     const published = publish(changes);
-    try {
-      if (handled !== null) await commit(payload, handled);
-    } finally {
-      await published;
+    if (handled !== null) {
+      payload.resolveOffset(handled);
+      const committed = offsets.commit(batch.topic, batch.partition, (BigInt(handled) + 1n).toString(), payload.commitOffsetsIfNecessary);
+      if (payload.isRunning()) {
+        committed.catch((e: unknown) => logger.warn({ event: 'projection.offset_commit_failed', err: asError(e).message }, 'committing offsets failed'));
+      } else {
+        offsets.hurry();
+        await committed.finally(() => published);
+      }
     }
+    await published;
     if (handled !== null) {
       const lag = Number(BigInt(batch.highWatermark) - BigInt(handled) - 1n);
       metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Math.max(0, lag));
@@ -184,11 +190,4 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
     logger.debug({ event: 'projection.batch', topic: batch.topic, partition: batch.partition, messages: sources.length, handled }, 'batch handled');
     stopTimer();
   };
-}
-
-/** Commits past `offset` at once: autoCommit is off, so an offset never runs ahead of the database. */
-async function commit(payload: EachBatchPayload, offset: string): Promise<void> {
-  const { topic, partition } = payload.batch;
-  payload.resolveOffset(offset);
-  await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: (BigInt(offset) + 1n).toString() }] }] });
 }

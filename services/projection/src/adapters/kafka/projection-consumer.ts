@@ -1,4 +1,4 @@
-import { consumerStopGuard, type Logger } from '@orderflow/platform';
+import { consumerStopGuard, createOffsetCommitter, type Logger, type OffsetCommitter } from '@orderflow/platform';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 
 export type ProjectionConsumerOptions = Readonly<{
@@ -7,7 +7,8 @@ export type ProjectionConsumerOptions = Readonly<{
   topics: readonly string[];
   /** Partitions handled at once in this process; the dedupe locks keep them apart. */
   concurrency: number;
-  handleBatch: (payload: EachBatchPayload) => Promise<void>;
+  /** Commits offsets through `offsets`, only past what the database holds. */
+  handleBatch: (payload: EachBatchPayload, offsets: OffsetCommitter) => Promise<void>;
   logger: Logger;
   /** A member silent this long is evicted and its partitions reassigned (broker minimum 6 s). */
   sessionTimeoutMs?: number;
@@ -27,6 +28,12 @@ export type ProjectionConsumer = {
  * after each database commit (autoCommit off), so a crash at any point replays at most
  * what was not yet committed, and the dedupe table absorbs the replay.
  */
+/**
+ * Offset commits at most this often: after the database commit they only spare a re-read
+ * after a restart (the dedupe records absorb it), so batches need not wait for them.
+ */
+const OFFSET_COMMIT_INTERVAL_MS = 100;
+
 export function createProjectionConsumer(opts: ProjectionConsumerOptions): ProjectionConsumer {
   let consumer: Consumer | null = null;
   let running = false;
@@ -49,7 +56,15 @@ export function createProjectionConsumer(opts: ProjectionConsumerOptions): Proje
         maxWaitTimeInMs: 1_000,
       });
       consumer = c;
-      stopConsumer = () => guard.disconnect(c);
+      const offsets = createOffsetCommitter({ minIntervalMs: OFFSET_COMMIT_INTERVAL_MS });
+      stopConsumer = async () => {
+        // applied batches' offsets are saved while still a member of the group; batches
+        // finishing during the stop commit their own before the consumer leaves
+        await offsets.drain();
+        await guard.disconnect(c);
+        offsets.seal();
+        await offsets.idle();
+      };
       c.on(c.events.CRASH, ({ payload }) =>
         opts.logger.error({ event: 'projection.consumer_crashed', err: payload.error.message, restart: payload.restart }, 'consumer crashed'),
       );
@@ -59,7 +74,7 @@ export function createProjectionConsumer(opts: ProjectionConsumerOptions): Proje
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: opts.concurrency,
-        eachBatch: opts.handleBatch,
+        eachBatch: (payload) => opts.handleBatch(payload, offsets),
       });
       running = true;
       opts.logger.info({ event: 'projection.consumer_started', groupId: opts.groupId, topics: opts.topics }, 'consuming');

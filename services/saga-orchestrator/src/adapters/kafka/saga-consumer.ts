@@ -1,8 +1,7 @@
-import { consumerStopGuard, type EventCodec, type Logger } from '@orderflow/platform';
+import { consumerStopGuard, createOffsetCommitter, type EventCodec, type Logger } from '@orderflow/platform';
 import type { Batch, Consumer, Kafka, Producer } from 'kafkajs';
 import type { EventOutcome, SagaHandler } from '../../order-saga/order-saga.handler.js';
 import { createApplyQueue } from './apply-queue.js';
-import { createOffsetCommitter } from './offset-committer.js';
 import { applyOrPark, isInfrastructureDown, type PoisonPolicy } from './poison-messages.js';
 import { prepareMessage, toSourcedInput, type PreparedMessage } from './saga-message.js';
 
@@ -112,7 +111,11 @@ export async function startSagaConsumer(deps: SagaConsumerDeps): Promise<{ stop:
   });
   return {
     async stop() {
+      // offsets of applied batches are saved while still a member of the group; batches
+      // finishing during the stop commit their own before the consumer leaves
+      await committer.drain();
       await guard.disconnect(consumer);
+      committer.seal();
       await queue.idle();
       await committer.idle();
     },

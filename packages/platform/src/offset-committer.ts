@@ -16,11 +16,14 @@ export function createOffsetCommitter(options: Readonly<{ minIntervalMs?: number
   let flushing: Promise<void> | null = null;
   let lastSent = 0;
   let hurry: (() => void) | null = null;
+  // draining: no more waiting out the interval; sealed: nothing more is sent
+  let draining = false;
+  let sealed = false;
 
   /** Waits out the rest of the interval since the last commit, unless told to hurry. */
   const spaced = () =>
     new Promise<void>((resolve) => {
-      const wait = lastSent + (options.minIntervalMs ?? 0) - Date.now();
+      const wait = draining ? 0 : lastSent + (options.minIntervalMs ?? 0) - Date.now();
       if (wait <= 0) return void setImmediate(resolve);
       const timer = setTimeout(resolve, wait);
       hurry = () => {
@@ -38,6 +41,11 @@ export function createOffsetCommitter(options: Readonly<{ minIntervalMs?: number
       const [taken, via] = [pending, send];
       pending = new Map();
       send = null;
+      if (sealed) {
+        // the consumer has left its group: the offsets are not saved, the messages are read again
+        for (const byPartition of taken.values()) for (const p of byPartition.values()) p.waiters.forEach((w) => w.resolve());
+        continue;
+      }
       const waiters = [...taken.values()].flatMap((byPartition) => [...byPartition.values()].flatMap((p) => p.waiters));
       lastSent = Date.now();
       try {
@@ -67,6 +75,24 @@ export function createOffsetCommitter(options: Readonly<{ minIntervalMs?: number
     },
     /** Sends what is waiting now, without waiting out the interval (a stop). */
     hurry(): void {
+      hurry?.();
+    },
+    /**
+     * Before a consumer stops: sends what is waiting now, and from now on every commit at
+     * once, and resolves once none is waiting or in flight.
+     */
+    async drain(): Promise<void> {
+      draining = true;
+      hurry?.();
+      while (flushing) await flushing;
+    },
+    /**
+     * Once the consumer has left its group: nothing more is sent (a send then would only
+     * fail, or connect a disconnected client again); a later commit resolves unsent.
+     */
+    seal(): void {
+      sealed = true;
+      draining = true;
       hurry?.();
     },
     /** Resolves once no commit is waiting or in flight. */

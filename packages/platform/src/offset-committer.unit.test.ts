@@ -58,4 +58,31 @@ describe('offset committer', () => {
     const refused: SendCommit = () => Promise.reject(new Error('rebalance in progress'));
     await assert.rejects(committer.commit('orders', 0, '1', refused), /rebalance/);
   });
+
+  it('drains before a stop: a commit waiting out the interval goes at once, and so do later ones', async () => {
+    const sent: Sent[] = [];
+    const send: SendCommit = async (offsets) => void sent.push(offsets);
+    const committer = createOffsetCommitter({ minIntervalMs: 60_000 });
+    await committer.commit('orders', 0, '1', send);
+    const waiting = committer.commit('orders', 0, '2', send);
+    const started = Date.now();
+    await committer.drain();
+    await waiting;
+    await committer.commit('orders', 0, '3', send);
+    assert.ok(Date.now() - started < 5_000, 'nothing waited out the minute');
+    assert.deepEqual(sent.map(flat), [['orders/0@1'], ['orders/0@2'], ['orders/0@3']]);
+  });
+
+  it('sends nothing once sealed: a waiting commit and a later one resolve unsent', async () => {
+    const sent: Sent[] = [];
+    const send: SendCommit = async (offsets) => void sent.push(offsets);
+    const committer = createOffsetCommitter({ minIntervalMs: 60_000 });
+    await committer.commit('orders', 0, '1', send);
+    const waiting = committer.commit('orders', 0, '2', send);
+    committer.seal();
+    await waiting;
+    await committer.commit('orders', 0, '3', send);
+    await committer.idle();
+    assert.deepEqual(sent.map(flat), [['orders/0@1']]);
+  });
 });
