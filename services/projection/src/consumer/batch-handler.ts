@@ -168,21 +168,23 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
         handled = sources[i]?.offset ?? handled;
       }
     }
-    // Both follow the database commit and neither depends on the other, so they share one
-    // wait. The offset commit only spares a re-read after a restart (the dedupe records
-    // absorb one), so kafkajs may fetch again before it is sent, except when stopping.
+    // Neither the Redis update nor the offset commit holds up the partition's next fetch.
+    // Redis runs one connection's commands in order and keeps the newer revision anyway;
+    // the offset commit only spares a re-read after a restart (the dedupe records absorb
+    // one). Both are waited for when stopping.
     const published = publish(changes);
+    const stopping = !payload.isRunning();
     if (handled !== null) {
       payload.resolveOffset(handled);
       const committed = offsets.commit(batch.topic, batch.partition, (BigInt(handled) + 1n).toString(), payload.commitOffsetsIfNecessary);
-      if (payload.isRunning()) {
-        committed.catch((e: unknown) => logger.warn({ event: 'projection.offset_commit_failed', err: asError(e).message }, 'committing offsets failed'));
-      } else {
+      if (stopping) {
         offsets.hurry();
         await committed.finally(() => published);
+      } else {
+        committed.catch((e: unknown) => logger.warn({ event: 'projection.offset_commit_failed', err: asError(e).message }, 'committing offsets failed'));
       }
     }
-    await published;
+    if (stopping) await published;
     if (handled !== null) {
       const lag = Number(BigInt(batch.highWatermark) - BigInt(handled) - 1n);
       metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Math.max(0, lag));
