@@ -15,3 +15,4 @@ export * from './http-server.js';
 export * from './runtime.js';
 export * from './event-codec.js';
 export * from './offset-committer.js';
+export * from './retention-job.js';

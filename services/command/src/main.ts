@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { currentSchemaVersion } from '@orderflow/contracts';
 import { createPgEventStore } from '@orderflow/event-store';
-import { createPool, createRuntime, exitOnStartupError, installShutdown, pgCheck, prom } from '@orderflow/platform';
+import { createPool, createRuntime, exitOnStartupError, installShutdown, pgCheck, prom, startRetentionJob } from '@orderflow/platform';
 import { buildApp } from './app.js';
 import { configSpec } from './config.js';
 import { createSimulatedPaymentGateway } from './external/simulated-payment-gateway.js';
 import { createSimulatedShippingCarrier } from './external/simulated-shipping-carrier.js';
 import { closeGrpc, createGrpcServer, listenGrpc } from './grpc/grpc-server.js';
-import { startIdempotencyRetention } from './idempotency-retention.js';
 import { createUseCases } from './use-cases.js';
 
 const SERVICE = 'command';
@@ -53,7 +52,8 @@ async function main() {
   const retention =
     config.IDEMPOTENCY_RETENTION_HOURS === 0
       ? null
-      : startIdempotencyRetention(
+      : startRetentionJob(
+          'idempotency',
           store.pruneIdempotencyKeys,
           { retentionMs: config.IDEMPOTENCY_RETENTION_HOURS * 3_600_000, intervalMs: config.IDEMPOTENCY_PRUNE_INTERVAL_MS, chunk: 1_000 },
           { now: clock.now, logger, onPruned: (count) => pruned.inc(count) },

@@ -51,6 +51,9 @@ export const configSpec = z
     SAGA_STUCK_AFTER_MS: ms(60_000, 1_000),
     // tries of a Kafka message that keeps failing before it is parked in the dead-letter topic
     SAGA_MESSAGE_MAX_ATTEMPTS: count(5, 1, 100),
+    // consumed-event dedupe rows older than this are deleted (0 keeps them forever)
+    SAGA_DEDUPE_RETENTION_HOURS: count(168, 0, 87_600),
+    SAGA_DEDUPE_PRUNE_INTERVAL_MS: ms(60_000, 1_000),
   })
   .refine((c) => c.SAGA_BACKOFF_BASE_MS <= c.SAGA_BACKOFF_MAX_MS, {
     path: ['SAGA_BACKOFF_BASE_MS'],

@@ -1,9 +1,10 @@
 import { topicName, StreamTypes } from '@orderflow/contracts';
-import { closeInOrder, type EventCodec, type Kafka, type Logger, type MetricsRegistry, type Pool } from '@orderflow/platform';
+import { closeInOrder, startRetentionJob, type EventCodec, type Kafka, type Logger, type MetricsRegistry, type Pool } from '@orderflow/platform';
 import { Partitioners } from 'kafkajs';
 import { startSagaConsumer } from './adapters/kafka/saga-consumer.js';
 import type { ClaimedCommand } from './adapters/postgres/command-outbox.js';
 import { countActiveSagas, countStuckSagas } from './adapters/postgres/saga-queries.js';
+import { deleteProcessedEventsBefore } from './adapters/postgres/saga-store.js';
 import type { PendingCommand } from './adapters/postgres/saga-writes.js';
 import type { Config } from './config.js';
 import { groupOffsetSource } from './adapters/kafka/group-offsets.js';
@@ -39,6 +40,8 @@ export type OrchestratorConfig = Pick<
   | 'SAGA_DISPATCH_CONCURRENCY'
   | 'SAGA_STUCK_AFTER_MS'
   | 'SAGA_MESSAGE_MAX_ATTEMPTS'
+  | 'SAGA_DEDUPE_RETENTION_HOURS'
+  | 'SAGA_DEDUPE_PRUNE_INTERVAL_MS'
 >;
 
 export type OrchestratorDeps = Readonly<{
@@ -139,11 +142,25 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchest
     onJoined: deadlines.joined,
   });
 
+  // A dedupe row only guards against a redelivery of its event; one older than the
+  // retention would meet a saga that has left that step (it ignores the event) or an
+  // order that already has its saga (never a second one).
+  const retention =
+    config.SAGA_DEDUPE_RETENTION_HOURS === 0
+      ? null
+      : startRetentionJob(
+          'saga_dedupe',
+          (olderThan, limit) => deleteProcessedEventsBefore(pool, olderThan, limit),
+          { retentionMs: config.SAGA_DEDUPE_RETENTION_HOURS * 3_600_000, intervalMs: config.SAGA_DEDUPE_PRUNE_INTERVAL_MS, chunk: 1_000 },
+          { now: () => new Date(), logger, onPruned: (count) => metrics.dedupePruned(count) },
+        );
+
   return {
     async stop() {
       // stop taking work (deadlines, then events, whose applied offsets get committed),
       // then let the calls in flight finish and record their answers
       await closeInOrder([
+        () => retention?.stop(),
         () => deadlines.stop(),
         () => consumer.stop(),
         () => dispatcher.stop(),

@@ -9,7 +9,7 @@ import type { BreakerState } from './dispatch/command-breakers.js';
  * The orchestrator's metrics (names documented in the service README):
  * saga_started_total, saga_completed_total, saga_compensated_total, saga_failed_total,
  * saga_step_duration_seconds{step,outcome}, saga_stuck, saga_commands_total{command_type,outcome},
- * saga_deadlines_fired_total, saga_circuit_state{command_type}.
+ * saga_deadlines_fired_total, saga_circuit_state{command_type}, saga_dedupe_rows_pruned_total.
  */
 export function createSagaMetrics(registry: MetricsRegistry, countStuck: () => Promise<number>) {
   // created at zero, so a dashboard sees the series before the first saga ends that way
@@ -23,6 +23,11 @@ export function createSagaMetrics(registry: MetricsRegistry, countStuck: () => P
   const compensated = counter('saga_compensated_total', 'Sagas that undid their steps after a failure');
   const failed = counter('saga_failed_total', 'Sagas whose compensation was refused for good (needs an operator)');
   const deadlines = counter('saga_deadlines_fired_total', 'Step deadlines that passed without an answer');
+  const dedupePruned = new prom.Counter({
+    name: 'saga_dedupe_rows_pruned_total',
+    help: 'Consumed-event dedupe rows deleted by the retention job',
+    registers: [registry],
+  });
   const stepDuration = new prom.Histogram({
     name: 'saga_step_duration_seconds',
     help: 'Time from sending a step command to the step ending',
@@ -52,6 +57,9 @@ export function createSagaMetrics(registry: MetricsRegistry, countStuck: () => P
   });
 
   return {
+    dedupePruned(count: number) {
+      dedupePruned.inc(count);
+    },
     transitioned(t: SagaTransition) {
       const labels = { saga_type: orderSagaType };
       let state = t.before;

@@ -61,3 +61,19 @@ export async function postponeDeadlines(pool: Pool, until: Date): Promise<number
   const { rowCount } = await pool.query('UPDATE saga_instances SET next_deadline = $1 WHERE next_deadline < $1', [until]);
   return rowCount ?? 0;
 }
+
+/**
+ * Deletes up to `limit` dedupe rows recorded before `olderThan`, oldest first; rows
+ * another pruner is deleting are skipped. Returns how many went.
+ */
+export async function deleteProcessedEventsBefore(pool: Pool, olderThan: Date, limit: number): Promise<number> {
+  const { rowCount } = await pool.query({
+    name: 'saga.prune_processed',
+    text: `DELETE FROM saga_processed_events
+            WHERE (consumer, event_id) IN (
+              SELECT consumer, event_id FROM saga_processed_events WHERE processed_at < $1
+               ORDER BY processed_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+    values: [olderThan, limit],
+  });
+  return rowCount ?? 0;
+}

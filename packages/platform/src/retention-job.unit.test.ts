@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Logger } from '@orderflow/platform';
-import { startIdempotencyRetention } from './idempotency-retention.js';
+import type { Logger } from './logger.js';
+import { startRetentionJob } from './retention-job.js';
 
 function recordingLogger() {
   const lines: { level: string; fields: Record<string, unknown> }[] = [];
@@ -12,13 +12,14 @@ function recordingLogger() {
 const HOUR = 3_600_000;
 const now = new Date('2026-06-01T12:00:00Z');
 
-describe('idempotency key retention', () => {
+describe('retention job', () => {
   it('deletes chunk after chunk until one comes back short, with the cut-off at now minus the retention', async () => {
     const calls: { olderThan: Date; limit: number }[] = [];
     const answers = [100, 100, 37];
     const pruned: number[] = [];
     const { logger } = recordingLogger();
-    const retention = startIdempotencyRetention(
+    const retention = startRetentionJob(
+      'idempotency',
       async (olderThan, limit) => {
         calls.push({ olderThan, limit });
         return answers.shift() ?? 0;
@@ -37,7 +38,8 @@ describe('idempotency key retention', () => {
     let release: (n: number) => void = () => undefined;
     let calls = 0;
     const { logger } = recordingLogger();
-    const retention = startIdempotencyRetention(
+    const retention = startRetentionJob(
+      'idempotency',
       () => {
         calls += 1;
         return new Promise<number>((resolve) => (release = resolve));
@@ -55,7 +57,8 @@ describe('idempotency key retention', () => {
   it('logs a failed scheduled run and tries again at the next one', async () => {
     let calls = 0;
     const { lines, logger } = recordingLogger();
-    const retention = startIdempotencyRetention(
+    const retention = startRetentionJob(
+      'idempotency',
       async () => {
         calls += 1;
         if (calls === 1) throw new Error('database down');

@@ -1,33 +1,34 @@
-import type { Logger } from '@orderflow/platform';
+import type { Logger } from './logger.js';
 
 export type RetentionSettings = Readonly<{
-  /** Keys older than this are deleted. */
+  /** Rows older than this are deleted. */
   retentionMs: number;
   /** Time between two pruning runs. */
   intervalMs: number;
-  /** Keys deleted per statement; a run repeats statements until one deletes fewer. */
+  /** Rows deleted per statement; a run repeats statements until one deletes fewer. */
   chunk: number;
 }>;
 
-export type IdempotencyRetention = Readonly<{
-  /** One pruning run now: deletes every key older than the retention, chunk by chunk. */
+export type RetentionJob = Readonly<{
+  /** One pruning run now: deletes every row older than the retention, chunk by chunk. */
   runOnce: () => Promise<number>;
   /** Ends the schedule and waits for a run in progress. */
   stop: () => Promise<void>;
 }>;
 
 /**
- * Deletes old idempotency keys on a schedule, so the table does not grow forever. A retry
- * that arrives after its key was deleted is handled as a new command: the retention is
- * the window in which a client may safely retry. Several replicas may prune at once (the
- * statement skips rows another is deleting). A failed run is logged and the next one
- * tries again; it never affects commands.
+ * Deletes old rows of a table that would otherwise grow forever (idempotency keys, dedupe
+ * records) on a schedule, chunk by chunk through `prune(olderThan, limit)`. Several
+ * replicas may prune at once when `prune` skips rows another is deleting. A failed run is
+ * logged as `<what>.prune_failed` and the next one tries again; it never affects the work
+ * the rows serve.
  */
-export function startIdempotencyRetention(
+export function startRetentionJob(
+  what: string,
   prune: (olderThan: Date, limit: number) => Promise<number>,
   settings: RetentionSettings,
   deps: Readonly<{ now: () => Date; logger: Logger; onPruned?: (count: number) => void }>,
-): IdempotencyRetention {
+): RetentionJob {
   let running: Promise<number> | undefined;
   let stopped = false;
 
@@ -52,9 +53,9 @@ export function startIdempotencyRetention(
   const timer = setInterval(() => {
     runOnce().then(
       (count) => {
-        if (count > 0) deps.logger.info({ event: 'idempotency.pruned', count }, 'old idempotency keys deleted');
+        if (count > 0) deps.logger.info({ event: `${what}.pruned`, count }, `old ${what} rows deleted`);
       },
-      (err: unknown) => deps.logger.warn({ event: 'idempotency.prune_failed', err }, 'pruning idempotency keys failed; next run retries'),
+      (err: unknown) => deps.logger.warn({ event: `${what}.prune_failed`, err }, `pruning ${what} rows failed; next run retries`),
     );
   }, settings.intervalMs);
   timer.unref();
