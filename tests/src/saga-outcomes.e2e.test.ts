@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { eventCountsByOrder, orderVersion, stockLedger } from './support/event-ledger.js';
-import { createOrder, orderBody, replenish, type OrderLine } from './support/orders.js';
+import { createOrder, orderBody, postJson, replenish, type OrderLine } from './support/orders.js';
 import { inventoryAtVersion, orderAtVersion } from './support/query-api.js';
 import { createSagaAdmin, type SagaAdmin } from './support/sagas.js';
 import { startSystem, type System } from './support/system.js';
@@ -162,5 +162,41 @@ describe('order saga outcomes, every service its own process', { timeout: 240_00
     });
     assert.equal(view.data.status, 'CANCELLED');
     assert.equal(view.data.payment?.status, 'VOIDED');
+  });
+
+  it('an item added while the saga runs: the order is not confirmed as changed; every step is undone and the order CANCELLED', async () => {
+    const productId = await stocked(10);
+    const added = await stocked(10);
+    const orderId = await place([{ productId, quantity: 2, unitPrice: 1500 }]);
+    // the saga reserves and charges for the order as created; this line is neither reserved nor paid for
+    const change = await postJson(`${system.url('command')}/api/v1/orders/${orderId}/items`, { productId: added, quantity: 1, unitPrice: 700 });
+    assert.equal(change.status, 202);
+
+    const saga = await admin.awaitStatus(orderId, 'COMPENSATED', SAGA_MS);
+    const detail = await admin.detail(saga.sagaId);
+    assert.equal(detail.failure?.step, 'confirm_order');
+    assert.equal(detail.failure?.code, 'ORDER_CHANGED');
+    assert.deepEqual(await compensationSteps(saga.sagaId), ['cancel_shipment', 'void_payment', 'release_inventory', 'cancel_order']);
+    assert.deepEqual(await countsOf(orderId), {
+      OrderCreated: 1,
+      OrderItemAdded: 1,
+      InventoryReserved: 1,
+      PaymentAuthorized: 1,
+      ShipmentCreated: 1,
+      ShipmentCancelled: 1,
+      PaymentVoided: 1,
+      InventoryReleased: 1,
+      OrderCancelled: 1,
+    });
+    const stock = await stockLedger(system.pool, [productId, added]);
+    assert.equal(stock.get(productId)?.available, 10);
+    assert.equal(stock.get(added)?.available, 10);
+
+    const view = await orderAtVersion(system.url('query'), orderId, await orderVersion(system.pool, orderId), {
+      until: (v) => v.payment?.status !== 'AUTHORIZED',
+    });
+    assert.equal(view.data.status, 'CANCELLED');
+    assert.equal(view.data.payment?.status, 'VOIDED');
+    assert.match(view.data.cancellationReason ?? '', /confirm_order/);
   });
 });

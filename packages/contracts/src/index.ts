@@ -14,3 +14,4 @@ export * from './payment.commands.js';
 export * from './shipment.commands.js';
 export * from './commands.js';
 export * from './schemas/index.js';
+export * from './order-digest.js';

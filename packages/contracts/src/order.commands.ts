@@ -23,9 +23,10 @@ export type RemoveOrderItem = DomainCommand<'RemoveOrderItem', { orderId: string
 
 export type CancelOrder = DomainCommand<'CancelOrder', { orderId: string; reason?: string | null }>;
 
+/** With `expectedPlanDigest` (see orderPlanDigest), refused once the order's lines or total differ from it. */
 export type ConfirmOrder = DomainCommand<
   'ConfirmOrder',
-  { orderId: string; paymentId?: string | null; shipmentId?: string | null }
+  { orderId: string; paymentId?: string | null; shipmentId?: string | null; expectedPlanDigest?: string }
 >;
 
 export type ShipOrder = DomainCommand<

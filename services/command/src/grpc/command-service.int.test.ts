@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { status, type Client, type Server } from '@grpc/grpc-js';
-import { inventoryStreamId, orderStreamId, paymentStreamId } from '@orderflow/contracts';
+import { inventoryStreamId, orderPlanDigest, orderStreamId, paymentStreamId } from '@orderflow/contracts';
 import type { EventStore } from '@orderflow/event-store';
 import { createLogger } from '@orderflow/platform';
 import { address } from '../testing/fixtures.js';
@@ -232,6 +232,23 @@ describe('CommandService over gRPC, against PostgreSQL', () => {
       await call('ConfirmOrder', { command_id: uniqueId('cmd'), order_id: orderId });
       await call('ShipOrder', { command_id: uniqueId('cmd'), order_id: orderId, tracking_number: 'TRK-2', carrier: '' });
       assert.deepEqual(await shipmentOf(orderId), { trackingNumber: 'TRK-2', carrier: null });
+    });
+
+    it('confirms the order as planned, and refuses a changed one as FAILED_PRECONDITION', async () => {
+      const planned = orderPlanDigest({ currency: 'EUR', totalAmount: 2500, lines: [{ productId: 'sku-mug', quantity: 2 }] });
+      const unchanged = await createdOrder();
+      const confirmed = await call('ConfirmOrder', { command_id: uniqueId('cmd'), order_id: unchanged, expected_plan_digest: planned });
+      assert.deepEqual(confirmed.event_types, ['OrderConfirmed']);
+
+      const changed = await createdOrder();
+      await running[0]!.kit.commands.addOrderItem(
+        { orderId: changed, productId: 'sku-pot', quantity: 1, unitPrice: 900 },
+        contextFor({ added: changed }),
+      );
+      await assert.rejects(
+        call('ConfirmOrder', { command_id: uniqueId('cmd'), order_id: changed, expected_plan_digest: planned }),
+        grpcError(status.FAILED_PRECONDITION, 'ORDER_CHANGED'),
+      );
     });
 
     it('maps an unknown order to NOT_FOUND', async () => {

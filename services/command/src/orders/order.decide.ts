@@ -4,6 +4,7 @@ import {
   copyShippingAddress,
   isMinorUnits,
   Limits,
+  orderPlanDigest,
   type AddOrderItem,
   type CancelOrder,
   type ConfirmOrder,
@@ -216,6 +217,9 @@ function confirm({ data, metadata }: ConfirmOrder, state: OrderState): OrderEven
   if (order.status === 'confirmed') throw refuse('ORDER_ALREADY_CONFIRMED', order, 'is already confirmed');
   if (order.status === 'cancelled') throw refuse('ORDER_CANCELLED', order, 'is cancelled and cannot be confirmed');
   if (order.status === 'shipped') throw refuse('ORDER_ALREADY_SHIPPED', order, 'is already shipped');
+  if (data.expectedPlanDigest !== undefined && data.expectedPlanDigest !== orderPlanDigest({ ...order, lines: order.items })) {
+    throw refuse('ORDER_CHANGED', order, 'changed after its stock was reserved and its payment taken; it cannot be confirmed as it is');
+  }
   return [
     {
       type: 'OrderConfirmed',

@@ -10,6 +10,7 @@ import type {
   RemoveOrderItem,
   ShipOrder,
 } from '@orderflow/contracts';
+import { orderPlanDigest } from '@orderflow/contracts';
 import { command, deciderSpec, NOW_ISO } from '../testing/decider-spec.js';
 import { orderDecider } from './order.decide.js';
 
@@ -155,6 +156,21 @@ describe('order decider', () => {
 
     it('confirms it with the ids the saga secured', () =>
       given.when(confirm({ paymentId: 'pay-1', shipmentId: 'shp-1' })).then([confirmed]));
+    describe('confirming the order its saga planned', () => {
+      const planned = orderPlanDigest({ currency: 'USD', totalAmount: 7499, lines: [pot, mug] });
+      const cup: OrderEvent = { type: 'OrderItemAdded', data: { ...facts, productId: 'SKU-CUP', quantity: 3, unitPrice: 500, currency: 'USD', totalAmount: 8999 } };
+      const potRemoved: OrderEvent = { type: 'OrderItemRemoved', data: { ...facts, ...pot, currency: 'USD', totalAmount: 2500 } };
+      it('confirms it while its lines and total are the planned ones', () =>
+        given.when(confirm({ paymentId: 'pay-1', shipmentId: 'shp-1', expectedPlanDigest: planned })).then([confirmed]));
+      it('refuses it once an item was added after the plan', () =>
+        spec.given([created, cup]).when(confirm({ expectedPlanDigest: planned })).thenThrows('ORDER_CHANGED', 'precondition'));
+      it('refuses it once an item was removed after the plan', () =>
+        spec.given([created, potRemoved]).when(confirm({ expectedPlanDigest: planned })).thenThrows('ORDER_CHANGED', 'precondition'));
+      it('confirms a changed order when no plan is named', () =>
+        spec.given([created, cup]).when(confirm()).then([
+          { type: 'OrderConfirmed', data: { ...facts, totalAmount: 8999, currency: 'USD', paymentId: null, shipmentId: null } },
+        ]));
+    });
     it('confirms it without ids', () =>
       given.when(confirm()).then([
         { type: 'OrderConfirmed', data: { ...facts, totalAmount: 7499, currency: 'USD', paymentId: null, shipmentId: null } },

@@ -30,7 +30,8 @@ export type CreateOrderInput = Readonly<{
 export type AddOrderItemInput = Readonly<{ orderId: string; productId: string; quantity: number; unitPrice: number; currency?: string }>;
 export type RemoveOrderItemInput = Readonly<{ orderId: string; productId: string }>;
 export type CancelOrderInput = Readonly<{ orderId: string; reason?: string | null }>;
-export type ConfirmOrderInput = Readonly<{ orderId: string; paymentId?: string | null; shipmentId?: string | null }>;
+/** `expectedPlanDigest`: the order as its saga planned it (orderPlanDigest); confirming a changed order is refused. */
+export type ConfirmOrderInput = Readonly<{ orderId: string; paymentId?: string | null; shipmentId?: string | null; expectedPlanDigest?: string }>;
 /** `shipmentId` may be left out: the shipment the order was confirmed with, else a new id. */
 export type ShipOrderInput = Readonly<{
   orderId: string;

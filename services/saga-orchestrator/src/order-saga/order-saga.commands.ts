@@ -31,7 +31,8 @@ export type CreateShipmentCommand = SagaCommandOf<
   { shipmentId: string; orderId: string; shippingAddress: ShippingAddress }
 >;
 export type CancelShipmentCommand = SagaCommandOf<'CancelShipment', { shipmentId: string; reason: string }>;
-export type ConfirmOrderCommand = SagaCommandOf<'ConfirmOrder', { orderId: string; paymentId: string; shipmentId: string }>;
+/** `expectedPlanDigest`: the order as reserved and paid for; absent in commands stored before it existed. */
+export type ConfirmOrderCommand = SagaCommandOf<'ConfirmOrder', { orderId: string; paymentId: string; shipmentId: string; expectedPlanDigest?: string }>;
 export type CancelOrderCommand = SagaCommandOf<'CancelOrder', { orderId: string; reason: string }>;
 
 export type SagaCommand =

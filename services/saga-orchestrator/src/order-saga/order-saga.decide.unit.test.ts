@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { orderPlanDigest } from '@orderflow/contracts';
 import {
   commandIdFor,
   deadlineReached,
@@ -150,7 +151,9 @@ describe('order saga', () => {
     const given = spec.given(...shipping);
     it('confirms the order with its payment and shipment once created', () => {
       const { commands } = given.when(shipmentCreated()).expect({ sends: ['ConfirmOrder'], status: 'RUNNING' });
-      assert.deepEqual(commands[0]?.data, { orderId, paymentId: ids.paymentId, shipmentId: ids.shipmentId });
+      // the order as the saga reserved and charged for it, computed independently here
+      const planned = orderPlanDigest({ currency: 'EUR', totalAmount: 2500, lines: [{ productId: 'SKU-B', quantity: 1 }, { productId: 'SKU-A', quantity: 2 }] });
+      assert.deepEqual(commands[0]?.data, { orderId, paymentId: ids.paymentId, shipmentId: ids.shipmentId, expectedPlanDigest: planned });
       assert.equal(commands[0]?.commandId, commandIdFor('confirm_order'));
     });
     it('compensates newest first when the carrier refuses', () => {
@@ -192,6 +195,14 @@ describe('order saga', () => {
         .given(...confirming, refused, succeeded('cancel_shipment'), succeeded('void_payment'))
         .when(succeeded('release_inventory'))
         .then({ sends: [], status: 'COMPENSATED' });
+    });
+    it('undoes every step, then cancels the order, when the order changed since it was planned', () => {
+      const refused = failed('confirm_order', { code: 'ORDER_CHANGED', kind: 'precondition', transient: false });
+      given.when(refused).then({ sends: ['CancelShipment'], status: 'COMPENSATING' });
+      spec
+        .given(...confirming, refused, succeeded('cancel_shipment'), succeeded('void_payment'))
+        .when(succeeded('release_inventory'))
+        .then({ sends: ['CancelOrder'], status: 'COMPENSATING' });
     });
     it('undoes every step, then cancels the order, when its deadline passes', () => {
       given.when(deadlineReached('confirm_order')).then({ sends: ['CancelShipment'], status: 'COMPENSATING' });

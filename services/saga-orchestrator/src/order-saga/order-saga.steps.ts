@@ -1,4 +1,4 @@
-import { assertNever } from '@orderflow/contracts';
+import { assertNever, orderPlanDigest } from '@orderflow/contracts';
 import type { SagaCommand } from './order-saga.commands.js';
 import type { ActiveOrderSaga, CompensationStep, ForwardStep, SagaStep } from './order-saga.types.js';
 
@@ -52,7 +52,8 @@ export function forwardCommand(saga: ActiveOrderSaga, step: ForwardStep): SagaCo
     case 'create_shipment':
       return { type: 'CreateShipment', ...ids, data: { shipmentId, orderId, shippingAddress: order.shippingAddress } };
     case 'confirm_order':
-      return { type: 'ConfirmOrder', ...ids, data: { orderId, paymentId, shipmentId } };
+      // an item added or removed since the order was created was neither reserved nor paid for
+      return { type: 'ConfirmOrder', ...ids, data: { orderId, paymentId, shipmentId, expectedPlanDigest: orderPlanDigest(order) } };
     default:
       return assertNever(step, 'forward step');
   }

@@ -95,7 +95,8 @@ export function createGrpcCommandGateway(address: string, opts: Readonly<{ timeo
         call,
       ),
     cancelShipment: (d, call) => unary('CancelShipment', { shipment_id: d.shipmentId, reason: d.reason }, call),
-    confirmOrder: (d, call) => unary('ConfirmOrder', { order_id: d.orderId, payment_id: d.paymentId, shipment_id: d.shipmentId }, call),
+    confirmOrder: (d, call) =>
+      unary('ConfirmOrder', { order_id: d.orderId, payment_id: d.paymentId, shipment_id: d.shipmentId, expected_plan_digest: d.expectedPlanDigest ?? '' }, call),
     cancelOrder: (d, call) => unary('CancelOrder', { order_id: d.orderId, reason: d.reason }, call),
     close: () => client.close(),
   };
