@@ -14,6 +14,9 @@ export type OrderPlan = Readonly<{
  * added or removed meanwhile was neither reserved nor paid for.
  */
 export function orderPlanDigest(plan: OrderPlan): string {
-  const lines = plan.lines.map((l) => `${l.productId}\u0000${l.quantity}`).sort();
+  // one entry per product, as reservations count them, however the lines were split
+  const quantities = new Map<string, number>();
+  for (const l of plan.lines) quantities.set(l.productId, (quantities.get(l.productId) ?? 0) + l.quantity);
+  const lines = [...quantities].map(([productId, quantity]) => `${productId}\u0000${quantity}`).sort();
   return createHash('sha256').update(JSON.stringify([plan.currency, plan.totalAmount, lines])).digest('hex');
 }

@@ -29,6 +29,11 @@ describe('orderPlanDigest', () => {
     for (const v of variants) assert.notEqual(orderPlanDigest(v), base, JSON.stringify(v));
   });
 
+  it('counts a product split over two lines as one line of their total quantity', () => {
+    const split: OrderPlan = { ...plan, lines: [{ productId: 'sku-a', quantity: 1 }, { productId: 'sku-b', quantity: 1 }, { productId: 'sku-a', quantity: 1 }] };
+    assert.equal(orderPlanDigest(split), orderPlanDigest(plan));
+  });
+
   it('keeps a product id from running into its quantity', () => {
     const a: OrderPlan = { ...plan, lines: [{ productId: 'sku-1', quantity: 12 }] };
     const b: OrderPlan = { ...plan, lines: [{ productId: 'sku-11', quantity: 2 }] };
