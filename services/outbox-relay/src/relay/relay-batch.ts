@@ -72,14 +72,19 @@ const NONE: ReadonlySet<string> = new Set();
  */
 export async function relayBatch(deps: RelayBatchDeps, partition: number, limit: number, previous: Completion | null = null): Promise<BatchResult> {
   const stopTimer = deps.metrics.batchSeconds.startTimer();
-  // the ownership check runs beside the read rather than after it: one round trip less
-  // before the send, and it still answers for a moment after this batch began
-  const owned = deps.confirmOwnership();
-  owned.catch(() => {});
+  // On a busy partition (the last call published) the ownership check runs beside the
+  // read: one round trip less before the send, and it still answers for a moment after
+  // this batch began. An idle partition's polls read first and check only if they found rows.
+  let owned: Promise<void> | null = null;
+  const confirmed = () => (owned ??= deps.confirmOwnership());
+  if (previous !== null) confirmed().catch(() => {});
   const rows = await deps.outbox.readBatch(partition, limit, previous?.ids ?? NONE);
-  if (rows.length === 0) return { handled: 0, completion: previous };
+  if (rows.length === 0) {
+    await previous?.done;
+    return { handled: 0, completion: null };
+  }
   const encoded = await encodeBatch(rows, deps.encoder);
-  await Promise.all([encoded.published.length > 0 ? owned : undefined, previous?.done]);
+  await Promise.all([encoded.published.length > 0 ? confirmed() : undefined, previous?.done]);
   if (encoded.published.length > 0) {
     await deps.publisher.publish(encoded.published.map((p) => p.message));
     deps.afterPublish?.();

@@ -69,7 +69,7 @@ describe('relayBatch', () => {
     const orphan: OutboxEvent = { outboxId: '9', globalPosition: 9n, streamId: 'order-1', event: null };
     const { deps, journal, completed } = harness([orphan]);
     await relayBatch(deps, 0, 10);
-    assert.deepEqual(journal.filter((step) => step !== 'confirm'), ['complete'], 'nothing published');
+    assert.deepEqual(journal, ['complete'], 'nothing checked or published');
     assert.equal(completed[0]?.parked[0]?.reason, 'EVENT_MISSING');
   });
 
@@ -117,12 +117,17 @@ describe('relayBatch', () => {
     assert.deepEqual(completed, []);
   });
 
-  it('keeps the running delete when the partition has nothing new', async () => {
+  it('lets the last delete settle when the partition has nothing new, and then polls without a check', async () => {
     const { deps } = harness([row(1)]);
-    const previous = { ids: new Set(['1']), done: Promise.resolve() };
+    let settled = false;
+    const previous = { ids: new Set(['1']), done: new Promise<void>((resolve) => setTimeout(resolve, 5)).then(() => void (settled = true)) };
     const result = await relayBatch(deps, 0, 10, previous);
     assert.equal(result.handled, 0);
-    assert.equal(result.completion, previous);
+    assert.equal(result.completion, null);
+    assert.ok(settled, 'returned only after the delete settled');
+    const idle = harness([]);
+    await relayBatch(idle.deps, 0, 10, null);
+    assert.deepEqual(idle.journal, [], 'an idle poll that finds nothing checks nothing');
   });
 
   it('never leaves a failed delete unhandled: the caller learns of it through the completion', async () => {
