@@ -54,7 +54,10 @@ function recordOutcome(deps: RelayBatchDeps, partition: number, { published, par
  * A partition's last batch whose rows are still being deleted. The partition's next batch
  * is read meanwhile, without those rows, and is sent only once the delete has committed.
  */
-export type Completion = Readonly<{ ids: ReadonlySet<string>; done: Promise<void> }>;
+export type Completion = Readonly<{ ids: ReadonlySet<string>; done: Promise<void>; at: number }>;
+
+/** A partition that published within this long counts as busy (see relayBatch). */
+const BUSY_MS = 1_000;
 
 export type BatchResult = Readonly<{ handled: number; completion: Completion | null }>;
 
@@ -72,16 +75,18 @@ const NONE: ReadonlySet<string> = new Set();
  */
 export async function relayBatch(deps: RelayBatchDeps, partition: number, limit: number, previous: Completion | null = null): Promise<BatchResult> {
   const stopTimer = deps.metrics.batchSeconds.startTimer();
-  // On a busy partition (the last call published) the ownership check runs beside the
-  // read: one round trip less before the send, and it still answers for a moment after
-  // this batch began. An idle partition's polls read first and check only if they found rows.
+  // On a busy partition (one that published within BUSY_MS) the ownership check runs
+  // beside the read: one round trip less before the send, and it still answers for a
+  // moment after this batch began. An idle partition's polls read first and check only
+  // if they found rows.
   let owned: Promise<void> | null = null;
   const confirmed = () => (owned ??= deps.confirmOwnership());
-  if (previous !== null) confirmed().catch(() => {});
+  const now = Date.now();
+  if (previous !== null && now - previous.at < BUSY_MS) confirmed().catch(() => {});
   const rows = await deps.outbox.readBatch(partition, limit, previous?.ids ?? NONE);
   if (rows.length === 0) {
     await previous?.done;
-    return { handled: 0, completion: null };
+    return { handled: 0, completion: previous !== null && now - previous.at < BUSY_MS ? previous : null };
   }
   const encoded = await encodeBatch(rows, deps.encoder);
   await Promise.all([encoded.published.length > 0 ? confirmed() : undefined, previous?.done]);
@@ -102,5 +107,5 @@ export async function relayBatch(deps: RelayBatchDeps, partition: number, limit:
     },
     () => {},
   );
-  return { handled: rows.length, completion: { ids: new Set(rows.map((r) => r.outboxId)), done } };
+  return { handled: rows.length, completion: { ids: new Set(rows.map((r) => r.outboxId)), done, at: Date.now() } };
 }

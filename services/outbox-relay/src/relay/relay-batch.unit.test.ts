@@ -99,7 +99,7 @@ describe('relayBatch', () => {
   it('reads the next batch while the last one is deleted, and sends it only once the delete committed', async () => {
     const { deps, journal } = harness([row(1), row(2), row(3)]);
     let finishDelete = () => {};
-    const previous = { ids: new Set(['1', '2']), done: new Promise<void>((resolve) => (finishDelete = resolve)) };
+    const previous = { ids: new Set(['1', '2']), done: new Promise<void>((resolve) => (finishDelete = resolve)), at: Date.now() };
     const next = relayBatch(deps, 0, 10, previous);
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(journal, ['confirm'], 'read and confirmed, not sent while the delete runs');
@@ -112,20 +112,30 @@ describe('relayBatch', () => {
   it('sends nothing after a failed delete, so the retry reads the undeleted rows first', async () => {
     const { deps, journal, completed } = harness([row(1), row(2)]);
     const failed = Promise.reject(new Error('delete failed'));
-    await assert.rejects(relayBatch(deps, 0, 10, { ids: new Set(['1']), done: failed }), /delete failed/);
+    await assert.rejects(relayBatch(deps, 0, 10, { ids: new Set(['1']), done: failed, at: Date.now() }), /delete failed/);
     assert.deepEqual(journal, ['confirm']);
     assert.deepEqual(completed, []);
   });
 
-  it('lets the last delete settle when the partition has nothing new, and then polls without a check', async () => {
+  it('lets the last delete settle when the partition has nothing new, and stays busy for a while', async () => {
     const { deps } = harness([row(1)]);
     let settled = false;
-    const previous = { ids: new Set(['1']), done: new Promise<void>((resolve) => setTimeout(resolve, 5)).then(() => void (settled = true)) };
+    const done = new Promise<void>((resolve) => setTimeout(resolve, 5)).then(() => void (settled = true));
+    const previous = { ids: new Set(['1']), done, at: Date.now() };
     const result = await relayBatch(deps, 0, 10, previous);
     assert.equal(result.handled, 0);
-    assert.equal(result.completion, null);
     assert.ok(settled, 'returned only after the delete settled');
+    assert.equal(result.completion, previous, 'a partition that just published still counts as busy');
+    const long = { ...previous, at: Date.now() - 60_000 };
+    assert.equal((await relayBatch(deps, 0, 10, long)).completion, null, 'one that published a minute ago does not');
+  });
+
+  it('checks ownership beside the read on a busy partition, and only after finding rows on an idle one', async () => {
+    const busy = harness([]);
+    await relayBatch(busy.deps, 0, 10, { ids: new Set(), done: Promise.resolve(), at: Date.now() });
+    assert.deepEqual(busy.journal, ['confirm']);
     const idle = harness([]);
+    await relayBatch(idle.deps, 0, 10, { ids: new Set(), done: Promise.resolve(), at: Date.now() - 60_000 });
     await relayBatch(idle.deps, 0, 10, null);
     assert.deepEqual(idle.journal, [], 'an idle poll that finds nothing checks nothing');
   });
