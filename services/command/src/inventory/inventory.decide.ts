@@ -32,7 +32,7 @@ export type InventoryState = Readonly<{ status: 'none' }> | Stock;
 export const initialState = (): InventoryState => ({ status: 'none' });
 
 // Own keys only: an orderId such as `constructor` must not find an inherited property.
-export const reservationOf = (stock: Stock, orderId: string): Reservation | undefined =>
+const reservationOf = (stock: Stock, orderId: string): Reservation | undefined =>
   Object.hasOwn(stock.reservations, orderId) ? stock.reservations[orderId] : undefined;
 
 export function evolve(state: InventoryState, event: InventoryEvent): InventoryState {

@@ -10,13 +10,11 @@ import type {
   ShipOrder,
   ShippingAddress,
 } from '@orderflow/contracts';
-import { precondition } from '@orderflow/platform/errors';
-import { inventoryAggregate, orderAggregate } from '../commands/aggregates.js';
+import { orderAggregate } from '../commands/aggregates.js';
 import { newAggregateId } from '../commands/aggregate-ids.js';
 import { domainCommand, type CommandContext } from '../commands/command-context.js';
 import type { CommandResult } from '../commands/command-response.js';
-import { loadAggregate, type CommandRuntime } from '../commands/command-runtime.js';
-import { reservationOf } from '../inventory/inventory.decide.js';
+import type { CommandRuntime } from '../commands/command-runtime.js';
 import { runStreamCommand } from '../commands/stream-command.js';
 import type { OrderState } from './order.decide.js';
 
@@ -61,25 +59,6 @@ const kind = orderAggregate;
 /** ISO 4217 "no currency": lets a command for an order that does not exist reach the not-found check. */
 const NO_CURRENCY = 'XXX';
 
-/**
- * Items change only until the order's saga has reserved its stock: the reservation, the
- * payment and the shipment are for the lines as they were. The order's stock is reserved
- * all or nothing, so its first line's product tells. A change that races the reservation
- * gets through, and the saga's ConfirmOrder, which names the order it planned, is then
- * refused and the order cancelled. A retry of a change already made is answered as it
- * was, by the idempotency check.
- */
-async function refuseOnceStockReserved(rt: CommandRuntime, orderId: string, ctx: CommandContext): Promise<void> {
-  if (ctx.idempotencyKey !== null && (await rt.store.findIdempotentResponse(ctx.idempotencyKey)) !== null) return;
-  const { state: order } = await loadAggregate(rt, orderAggregate, orderId);
-  const first = order.status === 'pending' ? order.items[0] : undefined;
-  if (first === undefined) return;
-  const { state: stock } = await loadAggregate(rt, inventoryAggregate, first.productId);
-  if (stock.status !== 'none' && reservationOf(stock, orderId) !== undefined) {
-    throw precondition('ORDER_IN_FULFILMENT', `order ${orderId} is being fulfilled; its items can no longer change`, { orderId });
-  }
-}
-
 export function orderUseCases(rt: CommandRuntime): OrderUseCases {
   return {
     createOrder(input, ctx) {
@@ -89,8 +68,7 @@ export function orderUseCases(rt: CommandRuntime): OrderUseCases {
       // append's idempotency check first): the stream cannot exist, so nothing is read.
       return runStreamCommand(rt, { kind, aggregateId: orderId, command, current: 'new' }, ctx);
     },
-    async addOrderItem(input, ctx) {
-      await refuseOnceStockReserved(rt, input.orderId, ctx);
+    addOrderItem(input, ctx) {
       const command: AddOrderItem = domainCommand('AddOrderItem', { ...input, currency: input.currency ?? NO_CURRENCY }, ctx);
       return runStreamCommand(
         rt,
@@ -104,8 +82,7 @@ export function orderUseCases(rt: CommandRuntime): OrderUseCases {
         ctx,
       );
     },
-    async removeOrderItem(input, ctx) {
-      await refuseOnceStockReserved(rt, input.orderId, ctx);
+    removeOrderItem(input, ctx) {
       const command: RemoveOrderItem = domainCommand('RemoveOrderItem', input, ctx);
       return runStreamCommand(rt, { kind, aggregateId: input.orderId, command }, ctx);
     },

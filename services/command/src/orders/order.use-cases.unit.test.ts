@@ -102,48 +102,6 @@ describe('order use cases', () => {
     });
   });
 
-  describe('item changes once the saga reserved the stock', () => {
-    async function reservedOrder() {
-      const { kit, orderId } = await createdOrder();
-      const stock = { productId: 'sku-mug', quantity: 10 };
-      await kit.commands.replenishStock(stock, contextFor(stock));
-      const reserve = { orderId };
-      await kit.commands.reserveInventory(reserve, contextFor(reserve));
-      return { kit, orderId };
-    }
-
-    it('accepts them before the reservation', async () => {
-      const { kit, orderId } = await createdOrder();
-      const stock = { productId: 'sku-mug', quantity: 10 };
-      await kit.commands.replenishStock(stock, contextFor(stock));
-      const input = { orderId, productId: 'sku-cup', quantity: 1, unitPrice: 500 };
-      assert.deepEqual((await kit.commands.addOrderItem(input, contextFor(input))).response.events, ['OrderItemAdded']);
-    });
-
-    it('refuses adding and removing items once the stock is reserved, changing nothing', async () => {
-      const { kit, orderId } = await reservedOrder();
-      const add = { orderId, productId: 'sku-cup', quantity: 1, unitPrice: 500 };
-      await assert.rejects(kit.commands.addOrderItem(add, contextFor(add)), isCode('ORDER_IN_FULFILMENT'));
-      const remove = { orderId, productId: 'sku-mug' };
-      await assert.rejects(kit.commands.removeOrderItem(remove, contextFor(remove)), isCode('ORDER_IN_FULFILMENT'));
-      assert.equal(await kit.store.streamVersion(orderStreamId(orderId)), 1);
-    });
-
-    it('still answers a retry of a change made before the reservation with its stored response', async () => {
-      const { kit, orderId } = await createdOrder();
-      const stock = { productId: 'sku-mug', quantity: 10 };
-      await kit.commands.replenishStock(stock, contextFor(stock));
-      const add = { orderId, productId: 'sku-cup', quantity: 1, unitPrice: 500 };
-      const first = await kit.commands.addOrderItem(add, contextFor(add, { key: 'add-cup-once' }));
-      // as the saga does: the lines the order was created with
-      const reserve = { orderId, lines: [{ productId: 'sku-mug', quantity: 2 }] };
-      await kit.commands.reserveInventory(reserve, contextFor(reserve));
-      const retried = await kit.commands.addOrderItem(add, contextFor(add, { key: 'add-cup-once' }));
-      assert.equal(retried.replayed, true);
-      assert.deepEqual(retried.response, first.response);
-    });
-  });
-
   describe('confirm, ship, pay', () => {
     it('ships with the shipment the order was confirmed with, and records a payment once', async () => {
       const { kit, orderId } = await createdOrder();
