@@ -43,7 +43,9 @@ describe('outbox relay: several processes and crashes', () => {
 
     await appendRounds(store, orders, 1, 4);
     // graceful stop: finishes its batches, deletes what it sent, releases its locks
-    assert.deepEqual(await first.stop(), { code: 0, signal: null });
+    const stopped = await first.stop();
+    const trouble = first.logs.filter((l) => String(l['event']).startsWith('shutdown') || Number(l['level']) >= 40).slice(-8);
+    assert.deepEqual(stopped, { code: 0, signal: null }, `the first relay's shutdown: ${JSON.stringify(trouble)}`);
     await appendRounds(store, orders, 5, 6);
     const third = await spawnRelay(settings);
     defer(() => third.stop());
