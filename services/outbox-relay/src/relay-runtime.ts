@@ -10,7 +10,7 @@ import { startDepthSampler } from './relay/depth-sampler.js';
 import { createEventEncoder } from './relay/event-encoder.js';
 import type { Outbox, OutboxEvent, OutgoingMessage, ParkedEvent, Publisher } from './relay/outbox-event.js';
 import { createOutboxRelay, type OutboxRelay } from './relay/outbox-relay.js';
-import { relayBatch, type Completion } from './relay/relay-batch.js';
+import { relayBatch } from './relay/relay-batch.js';
 import { createRelayMetrics } from './relay/relay-metrics.js';
 
 export type RelayRuntimeDeps = Readonly<{
@@ -39,9 +39,8 @@ export async function startRelayRuntime(deps: RelayRuntimeDeps): Promise<Running
   const metrics = createRelayMetrics(deps.metrics);
   // Partition workers woken together share each round trip (see coalescer.ts); each
   // worker still has one batch at a time, so a partition's batches stay sequential.
-  const readBatches = createCoalescer(async (calls: readonly { partition: number; limit: number; skip: ReadonlySet<string> }[]) => {
-    const skip = calls.flatMap((c) => [...c.skip]);
-    const batches = await selectOutboxBatches(pool, calls.map((c) => c.partition), Math.max(...calls.map((c) => c.limit)), skip);
+  const readBatches = createCoalescer(async (calls: readonly { partition: number; limit: number }[]) => {
+    const batches = await selectOutboxBatches(pool, calls.map((c) => c.partition), Math.max(...calls.map((c) => c.limit)));
     return calls.map((c): OutboxEvent[] => (batches.get(c.partition) ?? []).slice(0, c.limit));
   });
   const completeBatches = createCoalescer(async (calls: readonly { publishedIds: readonly string[]; parked: readonly ParkedEvent[] }[]) => {
@@ -49,7 +48,7 @@ export async function startRelayRuntime(deps: RelayRuntimeDeps): Promise<Running
     return calls.map(() => undefined);
   });
   const outbox: Outbox = {
-    readBatch: (partition, limit, skip = new Set()) => readBatches({ partition, limit, skip }),
+    readBatch: (partition, limit) => readBatches({ partition, limit }),
     complete: (publishedIds, parked) => completeBatches({ publishedIds, parked }),
   };
   const encoder = createEventEncoder({
@@ -66,33 +65,11 @@ export async function startRelayRuntime(deps: RelayRuntimeDeps): Promise<Running
     return batches.map(() => undefined);
   });
   const publisher: Publisher = { publish: (messages) => publishTogether(messages) };
-  // per partition, the batch whose delete may still be running (see relayBatch)
-  const completions = new Map<number, Completion | null>();
-  const drain = async (partition: number) => {
-    const last = completions.get(partition);
-    completions.delete(partition);
-    await last?.done.catch(() => {});
-  };
   const relay = createOutboxRelay(
     {
       openSession: (handlers) => openLockSession({ databaseUrl: deps.databaseUrl, logger, ...handlers }),
-      runBatch: async (partition, limit, confirmOwnership) => {
-        try {
-          const { handled, completion } = await relayBatch(
-            { outbox, encoder, publisher, metrics, logger, confirmOwnership, afterPublish: deps.afterPublish },
-            partition,
-            limit,
-            completions.get(partition) ?? null,
-          );
-          completions.set(partition, completion);
-          return handled;
-        } catch (e) {
-          // the retry starts from what the table holds once the last delete has settled
-          await drain(partition);
-          throw e;
-        }
-      },
-      drain,
+      runBatch: (partition, limit, confirmOwnership) =>
+        relayBatch({ outbox, encoder, publisher, metrics, logger, confirmOwnership, afterPublish: deps.afterPublish }, partition, limit),
       metrics,
       logger,
     },

@@ -26,8 +26,7 @@ export type ParkedEvent = Readonly<{ outboxId: string; reason: ParkReason; error
 
 /** The outbox as the relay needs it; `adapters/postgres` implements it. */
 export type Outbox = {
-  /** The oldest rows of the partition, in outbox order, except those named in `skip`. */
-  readBatch(partition: number, limit: number, skip?: ReadonlySet<string>): Promise<OutboxEvent[]>;
+  readBatch(partition: number, limit: number): Promise<OutboxEvent[]>;
   /** Deletes the published rows and parks the others in one statement. */
   complete(publishedIds: readonly string[], parked: readonly ParkedEvent[]): Promise<void>;
 };

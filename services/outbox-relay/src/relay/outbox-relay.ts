@@ -14,8 +14,6 @@ export type OutboxRelayDeps = Readonly<{
   openSession: (handlers: LockSessionHandlers) => Promise<LockSession>;
   /** Publishes one batch of a partition this relay owns; `confirmOwnership` guards the send. */
   runBatch: (partition: number, limit: number, confirmOwnership: () => Promise<void>) => Promise<number>;
-  /** Waits for whatever a partition's batches still have running (a delete); before its lock goes. */
-  drain?: (partition: number) => Promise<void>;
   metrics: RelayMetrics;
   logger: Logger;
 }>;
@@ -73,7 +71,6 @@ export function createOutboxRelay(deps: OutboxRelayDeps, options: OutboxRelayOpt
       batchSize: options.batchSize,
       pollIntervalMs: options.pollIntervalMs,
       runBatch: (p, limit) => deps.runBatch(p, limit, () => s.confirm()),
-      ...(deps.drain ? { drain: deps.drain } : {}),
       owns: () => !s.lost,
       metrics,
       logger,

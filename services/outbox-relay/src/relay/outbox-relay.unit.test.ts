@@ -111,33 +111,4 @@ describe('outbox relay partition assignment', () => {
     assert.equal(woken.at(-1), 5);
     await relay.stop();
   });
-
-  it('releases a partition only once its last batch has finished deleting', async () => {
-    const locks = createMemoryLocks();
-    const events: string[] = [];
-    let finishDelete = () => {};
-    const relay = createOutboxRelay(
-      {
-        openSession: (handlers) => locks.open(handlers),
-        runBatch: async () => 0,
-        drain: async (partition) => {
-          if (partition !== 3) return;
-          events.push('drain started');
-          await new Promise<void>((resolve) => (finishDelete = resolve));
-          events.push('drain finished');
-        },
-        metrics: testMetrics(),
-        logger: silentLogger,
-      },
-      { partitions: PARTITIONS, batchSize: 10, pollIntervalMs: 60_000, lockIntervalMs: 60_000 },
-    );
-    await relay.start();
-    const stopped = relay.stop();
-    await until(() => events.length === 1);
-    assert.ok(locks.owners().has(3), 'the lock is still held while the delete runs');
-    finishDelete();
-    await stopped;
-    assert.deepEqual(events, ['drain started', 'drain finished']);
-    assert.equal(locks.owners().size, 0);
-  });
 });

@@ -9,8 +9,6 @@ export type PartitionWorkerOptions = Readonly<{
   pollIntervalMs: number;
   /** Publishes one batch and returns the rows it handled. */
   runBatch: (partition: number, limit: number) => Promise<number>;
-  /** Run once the loop has ended, before `done` resolves: lets the last batch's delete finish. */
-  drain?: (partition: number) => Promise<void>;
   /** False once the lock is gone: the worker ends after its current batch. */
   owns: () => boolean;
   metrics: RelayMetrics;
@@ -21,7 +19,7 @@ export type PartitionWorker = {
   readonly partition: number;
   /** Another batch may be waiting (a NOTIFY for this partition arrived). */
   wake(): void;
-  /** Takes no new batch, lets the in-flight one finish (publish and delete, see `drain`) and resolves. */
+  /** Takes no new batch, lets the in-flight one finish (publish and delete) and resolves. */
   stop(): Promise<void>;
   readonly done: Promise<void>;
 };
@@ -59,11 +57,7 @@ export function startPartitionWorker(options: PartitionWorkerOptions): Partition
   }
 
   async function loop(): Promise<void> {
-    try {
-      while (active()) await step();
-    } finally {
-      await options.drain?.(partition);
-    }
+    while (active()) await step();
   }
 
   const done = loop().catch((e: unknown) => logger.error({ event: 'relay.worker_crashed', partition, err: e }, 'partition worker crashed'));

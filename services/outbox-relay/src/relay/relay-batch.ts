@@ -51,61 +51,23 @@ function recordOutcome(deps: RelayBatchDeps, partition: number, { published, par
 }
 
 /**
- * A partition's last batch whose rows are still being deleted. The partition's next batch
- * is read meanwhile, without those rows, and is sent only once the delete has committed.
- */
-export type Completion = Readonly<{ ids: ReadonlySet<string>; done: Promise<void>; at: number }>;
-
-/** A partition that published within this long counts as busy (see relayBatch). */
-const BUSY_MS = 1_000;
-
-export type BatchResult = Readonly<{ handled: number; completion: Completion | null }>;
-
-const NONE: ReadonlySet<string> = new Set();
-
-/**
  * Publishes the oldest batch of one partition: read, encode, send and wait for the ack,
- * then delete. Nothing is deleted before the broker has it, and a crash anywhere before
- * the delete publishes the batch again (at least once).
- *
- * The delete is not waited for: it runs while the partition's next batch is read and
- * encoded, and that batch is sent only after it succeeded. If it failed, the next batch
- * fails too, before sending anything, and the retry reads the undeleted rows first, so
- * an aggregate's events still reach the broker in outbox order.
+ * then delete. A crash anywhere before the delete publishes the batch again (at least
+ * once); nothing is deleted before the broker has it. Returns the rows handled.
  */
-export async function relayBatch(deps: RelayBatchDeps, partition: number, limit: number, previous: Completion | null = null): Promise<BatchResult> {
+export async function relayBatch(deps: RelayBatchDeps, partition: number, limit: number): Promise<number> {
   const stopTimer = deps.metrics.batchSeconds.startTimer();
-  // On a busy partition (one that published within BUSY_MS) the ownership check runs
-  // beside the read: one round trip less before the send, and it still answers for a
-  // moment after this batch began. An idle partition's polls read first and check only
-  // if they found rows.
-  let owned: Promise<void> | null = null;
-  const confirmed = () => (owned ??= deps.confirmOwnership());
-  const now = Date.now();
-  if (previous !== null && now - previous.at < BUSY_MS) confirmed().catch(() => {});
-  const rows = await deps.outbox.readBatch(partition, limit, previous?.ids ?? NONE);
-  if (rows.length === 0) {
-    await previous?.done;
-    return { handled: 0, completion: previous !== null && now - previous.at < BUSY_MS ? previous : null };
-  }
+  const rows = await deps.outbox.readBatch(partition, limit);
+  if (rows.length === 0) return 0;
   const encoded = await encodeBatch(rows, deps.encoder);
-  await Promise.all([encoded.published.length > 0 ? confirmed() : undefined, previous?.done]);
   if (encoded.published.length > 0) {
+    await deps.confirmOwnership();
     await deps.publisher.publish(encoded.published.map((p) => p.message));
     deps.afterPublish?.();
   }
+  await deps.outbox.complete(encoded.published.map((p) => p.row.outboxId), encoded.parked);
   stopTimer();
-  const done = deps.outbox.complete(
-    encoded.published.map((p) => p.row.outboxId),
-    encoded.parked,
-  );
-  // settled here, so a failed delete is never an unhandled rejection; the next batch awaits `done` itself
-  done.then(
-    () => {
-      recordOutcome(deps, partition, encoded, rows);
-      deps.logger.debug({ event: 'relay.batch_published', partition, published: encoded.published.length, parked: encoded.parked.length }, 'batch published');
-    },
-    () => {},
-  );
-  return { handled: rows.length, completion: { ids: new Set(rows.map((r) => r.outboxId)), done, at: Date.now() } };
+  recordOutcome(deps, partition, encoded, rows);
+  deps.logger.debug({ event: 'relay.batch_published', partition, published: encoded.published.length, parked: encoded.parked.length }, 'batch published');
+  return rows.length;
 }

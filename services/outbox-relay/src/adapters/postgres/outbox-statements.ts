@@ -46,13 +46,11 @@ function toOutboxEvent(row: OutboxRow): OutboxEvent {
  * The oldest rows of each partition (at most `limit` per partition), in outbox order
  * within each. Within a stream outbox ids follow stream versions (appends to a stream
  * serialise on its row until commit). One statement serves every partition a burst woke.
- * Rows named in `skip` (a batch whose delete is still running) are left out.
  */
 export async function selectOutboxBatches(
   db: Queryable,
   partitions: readonly number[],
   limit: number,
-  skip: Iterable<string> = [],
 ): Promise<Map<number, OutboxEvent[]>> {
   const batches = new Map<number, OutboxEvent[]>(partitions.map((p) => [p, []]));
   if (partitions.length === 0) return batches;
@@ -64,21 +62,21 @@ export async function selectOutboxBatches(
      CROSS JOIN LATERAL (
        SELECT o.partition, o.id, o.global_position AS position, o.stream_id
        FROM outbox o
-       WHERE o.partition = p.partition AND o.id <> ALL ($3::bigint[])
+       WHERE o.partition = p.partition
        ORDER BY o.id
        LIMIT $2
      ) AS b
      LEFT JOIN events e ON e.global_position = b.position
      ORDER BY b.partition, b.id`,
-    [[...new Set(partitions)], limit, [...skip]],
+    [[...new Set(partitions)], limit],
   );
   for (const row of rows) batches.get(row.partition)?.push(toOutboxEvent(row));
   return batches;
 }
 
 /** The oldest rows of one partition, in outbox order. */
-export async function selectOutboxBatch(db: Queryable, partition: number, limit: number, skip: Iterable<string> = []): Promise<OutboxEvent[]> {
-  return (await selectOutboxBatches(db, [partition], limit, skip)).get(partition) ?? [];
+export async function selectOutboxBatch(db: Queryable, partition: number, limit: number): Promise<OutboxEvent[]> {
+  return (await selectOutboxBatches(db, [partition], limit)).get(partition) ?? [];
 }
 
 /**
