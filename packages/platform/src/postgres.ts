@@ -22,11 +22,18 @@ export function createPool(connectionString: string, logger: Logger, opts: { max
 
 export const pgCheck = (pool: pg.Pool) => ({ name: 'postgres', check: () => pool.query('SELECT 1') });
 
-/** Runs `work` in one transaction on one client; rolls back on any error. */
-export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` in one transaction on one client; rolls back on any error. With
+ * `beginSent`, `work` sends BEGIN itself, together with its first statement.
+ */
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+  options: Readonly<{ beginSent?: boolean }> = {},
+): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
+    if (!options.beginSent) await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;

@@ -1,4 +1,4 @@
-import { inTransaction, type Pool, type PoolClient } from '@orderflow/platform';
+import { inTransaction, type Pool } from '@orderflow/platform';
 import type { Envelope, KafkaSource } from '../../envelope.js';
 import { applyEnvelopes, type ApplyResult } from './batch-writer.js';
 import { lockKeys } from './checkpoint.statements.js';
@@ -21,24 +21,9 @@ export type ReadModelWriter = {
   park(poison: PoisonMessage): Promise<void>;
 };
 
-/** Like `inTransaction`, except that `work` sends BEGIN itself, together with its first statement. */
-async function inBegunTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw e;
-  } finally {
-    client.release();
-  }
-}
-
 export function createReadModelWriter(pool: Pool, target: WriteTarget = liveTarget): ReadModelWriter {
   return {
-    apply: (envelopes) => inBegunTransaction(pool, (client) => applyEnvelopes(client, target, envelopes, { begin: true })),
+    apply: (envelopes) => inTransaction(pool, (client) => applyEnvelopes(client, target, envelopes, { begin: true }), { beginSent: true }),
     park: (poison) =>
       inTransaction(pool, async (client) => {
         // the same lock a batch takes first, so parking and applying the stream never interleave
