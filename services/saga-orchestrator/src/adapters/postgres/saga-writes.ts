@@ -148,38 +148,11 @@ export async function writeSagasIfUnchanged(
      ), gate AS MATERIALIZED (
        SELECT l.sagas FROM (SELECT count(*) AS sagas FROM locked) l
         WHERE $39::text IS NULL OR EXISTS (SELECT FROM finished)
-     ), started AS (
-       INSERT INTO saga_instances
-         (saga_id, saga_type, order_id, status, current_step, data, compensation_log, next_deadline, deadline_step, correlation_id, version)
-       SELECT t.saga_id, $1, t.order_id, t.status, t.step, t.data, t.log, t.deadline, t.deadline_step, t.data->>'correlationId', t.version
-         FROM gate, unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[], $8::timestamptz[], $9::text[], $10::int[])
-              AS t(saga_id, order_id, status, step, data, log, deadline, deadline_step, version)
-       ON CONFLICT (saga_type, order_id) DO NOTHING
-     ), updated AS (
-       UPDATE saga_instances s
-          SET status = t.status, current_step = t.step, data = t.data, compensation_log = t.log,
-              next_deadline = CASE WHEN t.deadline_step = s.deadline_step AND s.next_deadline > t.deadline THEN s.next_deadline ELSE t.deadline END,
-              deadline_step = t.deadline_step, version = t.version,
-              last_error = NULL, last_error_at = NULL, attempts = 0, updated_at = now()
-         FROM gate, unnest($11::uuid[], $12::text[], $13::text[], $14::text[], $15::jsonb[], $16::jsonb[], $17::timestamptz[], $18::text[], $19::int[])
-              AS t(saga_id, order_id, status, step, data, log, deadline, deadline_step, version)
-        WHERE s.saga_id = t.saga_id
-     ), history AS (
-       INSERT INTO saga_steps (saga_id, seq, event_type, step, data, occurred_at)
-       SELECT h.saga_id, h.seq, h.event_type, h.step, h.data, h.occurred_at
-         FROM gate, unnest($20::uuid[], $21::int[], $22::text[], $23::text[], $24::jsonb[], $25::timestamptz[])
-              AS h(saga_id, seq, event_type, step, data, occurred_at)
+     ), ${writeCtes('gate, ')}
      ), processed AS (
        INSERT INTO saga_processed_events (consumer, event_id, stream_id, stream_version)
        SELECT $35, e.event_id, e.stream_id, e.stream_version
          FROM gate, unnest($36::text[], $37::text[], $38::int[]) AS e(event_id, stream_id, stream_version)
-     ), commands AS (
-       INSERT INTO saga_commands (command_id, saga_id, command_type, step, payload, compensation, traceparent, tracestate, next_attempt_at)
-       SELECT c.command_id, c.saga_id, c.command_type, c.step, c.payload, c.compensation, c.traceparent, c.tracestate,
-              now() + make_interval(secs => $34::double precision / 1000)
-         FROM gate, unnest($26::text[], $27::uuid[], $28::text[], $29::text[], $30::jsonb[], $31::boolean[], $32::text[], $33::text[])
-              AS c(command_id, saga_id, command_type, step, payload, compensation, traceparent, tracestate)
-       ON CONFLICT (command_id) DO NOTHING
      )
      SELECT count(*)::int AS written FROM gate`,
       values: [
@@ -210,11 +183,16 @@ const isWriteConflict = (error: unknown): boolean => {
   return code === '23505' || code === '23503';
 };
 
-const WRITE_SQL = `WITH started AS (
+/**
+ * The writes every saga transaction makes, as CTEs: new sagas, changed sagas, history rows
+ * and commands, each from its unnest of the parameters `writeValues` lays out. `from` goes
+ * before each unnest (`gate, ` makes every write depend on the guarded statement's gate).
+ */
+const writeCtes = (from: string) => `started AS (
        INSERT INTO saga_instances
          (saga_id, saga_type, order_id, status, current_step, data, compensation_log, next_deadline, deadline_step, correlation_id, version)
        SELECT t.saga_id, $1, t.order_id, t.status, t.step, t.data, t.log, t.deadline, t.deadline_step, t.data->>'correlationId', t.version
-         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[], $8::timestamptz[], $9::text[], $10::int[])
+         FROM ${from}unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[], $8::timestamptz[], $9::text[], $10::int[])
               AS t(saga_id, order_id, status, step, data, log, deadline, deadline_step, version)
        ON CONFLICT (saga_type, order_id) DO NOTHING
      ), updated AS (
@@ -223,17 +201,26 @@ const WRITE_SQL = `WITH started AS (
               next_deadline = CASE WHEN t.deadline_step = s.deadline_step AND s.next_deadline > t.deadline THEN s.next_deadline ELSE t.deadline END,
               deadline_step = t.deadline_step, version = t.version,
               last_error = NULL, last_error_at = NULL, attempts = 0, updated_at = now()
-         FROM unnest($11::uuid[], $12::text[], $13::text[], $14::text[], $15::jsonb[], $16::jsonb[], $17::timestamptz[], $18::text[], $19::int[])
+         FROM ${from}unnest($11::uuid[], $12::text[], $13::text[], $14::text[], $15::jsonb[], $16::jsonb[], $17::timestamptz[], $18::text[], $19::int[])
               AS t(saga_id, order_id, status, step, data, log, deadline, deadline_step, version)
         WHERE s.saga_id = t.saga_id
      ), history AS (
        INSERT INTO saga_steps (saga_id, seq, event_type, step, data, occurred_at)
-       SELECT * FROM unnest($20::uuid[], $21::int[], $22::text[], $23::text[], $24::jsonb[], $25::timestamptz[])
+       SELECT h.saga_id, h.seq, h.event_type, h.step, h.data, h.occurred_at
+         FROM ${from}unnest($20::uuid[], $21::int[], $22::text[], $23::text[], $24::jsonb[], $25::timestamptz[])
+              AS h(saga_id, seq, event_type, step, data, occurred_at)
+     ), commands AS (
+       INSERT INTO saga_commands (command_id, saga_id, command_type, step, payload, compensation, traceparent, tracestate, next_attempt_at)
+       SELECT c.command_id, c.saga_id, c.command_type, c.step, c.payload, c.compensation, c.traceparent, c.tracestate,
+              now() + make_interval(secs => $34::double precision / 1000)
+         FROM ${from}unnest($26::text[], $27::uuid[], $28::text[], $29::text[], $30::jsonb[], $31::boolean[], $32::text[], $33::text[])
+              AS c(command_id, saga_id, command_type, step, payload, compensation, traceparent, tracestate)
+       ON CONFLICT (command_id) DO NOTHING`;
+
+// data-modifying CTEs run whatever the outer query reads
+const WRITE_SQL = `WITH ${writeCtes('')}
      )
-     INSERT INTO saga_commands (command_id, saga_id, command_type, step, payload, compensation, traceparent, tracestate, next_attempt_at)
-     SELECT *, now() + make_interval(secs => $34::double precision / 1000)
-       FROM unnest($26::text[], $27::uuid[], $28::text[], $29::text[], $30::jsonb[], $31::boolean[], $32::text[], $33::text[])
-     ON CONFLICT (command_id) DO NOTHING`;
+     SELECT 1`;
 
 function writeValues(sagaType: string, changes: SagaChanges): unknown[] {
   const { started, updated, histories, commands } = changes;
