@@ -6,6 +6,7 @@ import { createMetricsRegistry, type Logger } from '@orderflow/platform';
 import { buildApp, readLogLevel } from './app.js';
 import type { OrderViewCache, OrderViewReader } from './orders/ports.js';
 import { orderViewFixture as view } from './testing/order-view-fixture.js';
+import { idleAppParts } from './testing/idle-app-parts.js';
 
 
 /** In-memory read side: this file is about which requests write a log line, not about storage. */
@@ -35,13 +36,9 @@ async function appLoggingAt(level: string) {
   const app = await buildApp({
     logger,
     metrics: createMetricsRegistry('query-logging-test'),
-    checks: [],
+    ...idleAppParts(),
     orders,
-    sales: { daily: async () => [] },
-    inventory: { find: async () => null },
     cache,
-    versions: { register: () => ({ wait: async () => false, cancel: () => {} }) },
-    minVersionWaitMs: 0,
   });
   const requestLines = () => lines.filter((l) => l.event === 'http.request');
   return { app, requestLines };

@@ -6,6 +6,7 @@ import { buildApp } from '../app.js';
 import type { OrderViewCache, OrderViewReader } from '../orders/ports.js';
 import type { OrderView } from '../orders/order-view.js';
 import { orderViewFixture as view } from '../testing/order-view-fixture.js';
+import { idleAppParts } from '../testing/idle-app-parts.js';
 
 
 type Entry = { view: OrderView; json: string };
@@ -29,13 +30,9 @@ async function appServing(first: Entry, stored: OrderView = first.view) {
   const app = await buildApp({
     logger: pino({ level: 'silent' }) as Logger,
     metrics: registry,
-    checks: [],
+    ...idleAppParts(),
     orders,
-    sales: { daily: async () => [] },
-    inventory: { find: async () => null },
     cache,
-    versions: { register: () => ({ wait: async () => false, cancel: () => {} }) },
-    minVersionWaitMs: 0,
   });
   const read = async (query = '') => {
     const res = await app.inject({ method: 'GET', url: `/api/v1/orders/o-1${query}` });
