@@ -8,7 +8,7 @@ import { completeOutboxBatch, selectOutboxBatches } from './adapters/postgres/ou
 import { createCoalescer } from './relay/coalescer.js';
 import { startDepthSampler } from './relay/depth-sampler.js';
 import { createEventEncoder } from './relay/event-encoder.js';
-import type { Outbox, OutboxEvent, OutgoingMessage, ParkedEvent, Publisher } from './relay/outbox-event.js';
+import type { BatchCompletion, Outbox, OutboxEvent, OutgoingMessage, Publisher } from './relay/outbox-event.js';
 import { createOutboxRelay, type OutboxRelay } from './relay/outbox-relay.js';
 import { relayBatch } from './relay/relay-batch.js';
 import { createRelayMetrics } from './relay/relay-metrics.js';
@@ -39,18 +39,20 @@ export async function startRelayRuntime(deps: RelayRuntimeDeps): Promise<Running
   const metrics = createRelayMetrics(deps.metrics);
   // Partition workers woken together share each round trip (see coalescer.ts); each
   // worker still has one batch at a time, so a partition's batches stay sequential.
-  const readBatches = createCoalescer(async (calls: readonly { partition: number; limit: number }[]) => {
-    const batches = await selectOutboxBatches(pool, calls.map((c) => c.partition), Math.max(...calls.map((c) => c.limit)));
+  // A read also completes the partition's last batch (see relayBatch).
+  type Read = { partition: number; limit: number; finish: BatchCompletion | undefined };
+  const readBatches = createCoalescer(async (calls: readonly Read[]) => {
+    const finishing = calls.flatMap((c) => (c.finish ? [c.finish] : []));
+    const finish = { publishedIds: finishing.flatMap((f) => f.publishedIds), parked: finishing.flatMap((f) => f.parked) };
+    const batches = await selectOutboxBatches(pool, calls.map((c) => c.partition), Math.max(...calls.map((c) => c.limit)), finish);
     return calls.map((c): OutboxEvent[] => (batches.get(c.partition) ?? []).slice(0, c.limit));
   });
-  const completeBatches = createCoalescer(async (calls: readonly { publishedIds: readonly string[]; parked: readonly ParkedEvent[] }[]) => {
-    await completeOutboxBatch(pool, calls.flatMap((c) => c.publishedIds), calls.flatMap((c) => c.parked));
-    return calls.map(() => undefined);
-  });
   const outbox: Outbox = {
-    readBatch: (partition, limit) => readBatches({ partition, limit }),
-    complete: (publishedIds, parked) => completeBatches({ publishedIds, parked }),
+    readBatch: (partition, limit, finish) => readBatches({ partition, limit, finish }),
+    complete: async (batch) => void (await completeOutboxBatch(pool, batch)),
   };
+  // per partition, what its last batch sent and no read has deleted yet
+  const unfinished = new Map<number, BatchCompletion>();
   const encoder = createEventEncoder({
     codec: createEventCodec(deps.registry, eventSchemas),
     schemas: eventSchemas,
@@ -68,8 +70,25 @@ export async function startRelayRuntime(deps: RelayRuntimeDeps): Promise<Running
   const relay = createOutboxRelay(
     {
       openSession: (handlers) => openLockSession({ databaseUrl: deps.databaseUrl, logger, ...handlers }),
-      runBatch: (partition, limit, confirmOwnership) =>
-        relayBatch({ outbox, encoder, publisher, metrics, logger, confirmOwnership, afterPublish: deps.afterPublish }, partition, limit),
+      runBatch: async (partition, limit, confirmOwnership) => {
+        // on a failure the entry stays: completing a batch twice changes nothing
+        const outcome = await relayBatch(
+          { outbox, encoder, publisher, metrics, logger, confirmOwnership, afterPublish: deps.afterPublish },
+          partition,
+          limit,
+          unfinished.get(partition) ?? null,
+        );
+        if (outcome.unfinished) unfinished.set(partition, outcome.unfinished);
+        else unfinished.delete(partition);
+        return outcome.handled;
+      },
+      finish: async (partition) => {
+        const last = unfinished.get(partition);
+        unfinished.delete(partition);
+        if (!last) return;
+        // a failure here only means the next owner publishes these rows again
+        await outbox.complete(last).catch((e: unknown) => logger.warn({ event: 'relay.finish_failed', partition, err: e }, 'could not delete the last batch sent'));
+      },
       metrics,
       logger,
     },

@@ -24,11 +24,19 @@ export type ParkReason = (typeof parkReasons)[number];
 
 export type ParkedEvent = Readonly<{ outboxId: string; reason: ParkReason; error: string }>;
 
+/** What a sent batch leaves to do in the outbox: delete the rows the broker has, park the others. */
+export type BatchCompletion = Readonly<{ publishedIds: readonly string[]; parked: readonly ParkedEvent[] }>;
+
 /** The outbox as the relay needs it; `adapters/postgres` implements it. */
 export type Outbox = {
-  readBatch(partition: number, limit: number): Promise<OutboxEvent[]>;
+  /**
+   * The oldest rows of the partition, in outbox order. Given `finish` (the partition's
+   * last batch), completes it first, in the same statement and transaction, and leaves
+   * its rows out: one round trip both ends a batch and starts the next.
+   */
+  readBatch(partition: number, limit: number, finish?: BatchCompletion): Promise<OutboxEvent[]>;
   /** Deletes the published rows and parks the others in one statement. */
-  complete(publishedIds: readonly string[], parked: readonly ParkedEvent[]): Promise<void>;
+  complete(batch: BatchCompletion): Promise<void>;
 };
 
 /** One Kafka record, ready to send. */

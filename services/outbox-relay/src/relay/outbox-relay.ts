@@ -14,6 +14,8 @@ export type OutboxRelayDeps = Readonly<{
   openSession: (handlers: LockSessionHandlers) => Promise<LockSession>;
   /** Publishes one batch of a partition this relay owns; `confirmOwnership` guards the send. */
   runBatch: (partition: number, limit: number, confirmOwnership: () => Promise<void>) => Promise<number>;
+  /** Completes what a partition's last batch sent; runs before its lock is released. */
+  finish?: (partition: number) => Promise<void>;
   metrics: RelayMetrics;
   logger: Logger;
 }>;
@@ -71,6 +73,7 @@ export function createOutboxRelay(deps: OutboxRelayDeps, options: OutboxRelayOpt
       batchSize: options.batchSize,
       pollIntervalMs: options.pollIntervalMs,
       runBatch: (p, limit) => deps.runBatch(p, limit, () => s.confirm()),
+      ...(deps.finish ? { finish: deps.finish } : {}),
       owns: () => !s.lost,
       metrics,
       logger,

@@ -111,4 +111,44 @@ describe('outbox relay partition assignment', () => {
     assert.equal(woken.at(-1), 5);
     await relay.stop();
   });
+
+  it('comes back at once after a batch, sleeps only once a read finds nothing, and finishes before the lock goes', async () => {
+    const locks = createMemoryLocks();
+    const events: string[] = [];
+    const queued = [5, 3]; // partition 3's two batches, then an empty read
+    let release = () => {};
+    const relay = createOutboxRelay(
+      {
+        openSession: (handlers) => locks.open(handlers),
+        runBatch: async (partition) => {
+          if (partition !== 3) return 0;
+          const handled = queued.shift() ?? 0;
+          events.push(`batch:${handled}`);
+          return handled;
+        },
+        finish: async (partition) => {
+          if (partition !== 3) return;
+          events.push('finish');
+          await new Promise<void>((resolve) => (release = resolve));
+          events.push('finished');
+        },
+        metrics: testMetrics(),
+        logger: silentLogger,
+      },
+      // a 10-row batch size and a one-minute poll: only an immediate loop reads three times
+      { partitions: PARTITIONS, batchSize: 10, pollIntervalMs: 60_000, lockIntervalMs: 60_000 },
+    );
+    await relay.start();
+    await until(() => events.length === 3);
+    assert.deepEqual(events, ['batch:5', 'batch:3', 'batch:0'], 'partial batches do not wait for the poll');
+    await sleep(30);
+    assert.equal(events.length, 3, 'an empty read sleeps until woken');
+    const stopped = relay.stop();
+    await until(() => events.length === 4);
+    assert.ok(locks.owners().has(3), 'the lock is held while the last batch is deleted');
+    release();
+    await stopped;
+    assert.deepEqual(events.slice(3), ['finish', 'finished']);
+    assert.equal(locks.owners().size, 0);
+  });
 });

@@ -7,8 +7,14 @@ export type PartitionWorkerOptions = Readonly<{
   partition: number;
   batchSize: number;
   pollIntervalMs: number;
-  /** Publishes one batch and returns the rows it handled. */
+  /**
+   * Publishes one batch and returns the rows it handled. A batch's rows are deleted by
+   * the partition's next batch, so the worker comes back at once after any batch and
+   * sleeps only once a read found nothing.
+   */
   runBatch: (partition: number, limit: number) => Promise<number>;
+  /** Run once the loop has ended, before `done` resolves: deletes what the last batch sent. */
+  finish?: (partition: number) => Promise<void>;
   /** False once the lock is gone: the worker ends after its current batch. */
   owns: () => boolean;
   metrics: RelayMetrics;
@@ -19,7 +25,7 @@ export type PartitionWorker = {
   readonly partition: number;
   /** Another batch may be waiting (a NOTIFY for this partition arrived). */
   wake(): void;
-  /** Takes no new batch, lets the in-flight one finish (publish and delete) and resolves. */
+  /** Takes no new batch, lets the in-flight one finish (publish, then delete: see `finish`) and resolves. */
   stop(): Promise<void>;
   readonly done: Promise<void>;
 };
@@ -44,8 +50,8 @@ export function startPartitionWorker(options: PartitionWorkerOptions): Partition
     try {
       const handled = await options.runBatch(partition, batchSize);
       failures = 0;
-      // a full batch means more are waiting: loop at once instead of sleeping
-      if (handled < batchSize && active()) await wakeUp.wait(options.pollIntervalMs);
+      // after a batch, the next read is also its delete: loop at once
+      if (handled === 0 && active()) await wakeUp.wait(options.pollIntervalMs);
     } catch (e) {
       if (e instanceof LockLostError || !options.owns()) return;
       failures += 1;
@@ -57,7 +63,11 @@ export function startPartitionWorker(options: PartitionWorkerOptions): Partition
   }
 
   async function loop(): Promise<void> {
-    while (active()) await step();
+    try {
+      while (active()) await step();
+    } finally {
+      await options.finish?.(partition);
+    }
   }
 
   const done = loop().catch((e: unknown) => logger.error({ event: 'relay.worker_crashed', partition, err: e }, 'partition worker crashed'));

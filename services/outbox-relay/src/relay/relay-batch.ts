@@ -1,6 +1,6 @@
 import type { Logger } from '@orderflow/platform';
 import { UnpublishableEventError, type EventEncoder } from './event-encoder.js';
-import type { Outbox, OutboxEvent, OutgoingMessage, ParkedEvent, Publisher } from './outbox-event.js';
+import type { BatchCompletion, Outbox, OutboxEvent, OutgoingMessage, ParkedEvent, Publisher } from './outbox-event.js';
 import type { RelayMetrics } from './relay-metrics.js';
 
 export type RelayBatchDeps = Readonly<{
@@ -50,24 +50,41 @@ function recordOutcome(deps: RelayBatchDeps, partition: number, { published, par
   }
 }
 
+export type BatchOutcome = Readonly<{
+  /** Rows read (published or parked); 0 when the partition had nothing. */
+  handled: number;
+  /** The outbox work this batch leaves: hand it to the partition's next `relayBatch`. */
+  unfinished: BatchCompletion | null;
+}>;
+
 /**
- * Publishes the oldest batch of one partition: read, encode, send and wait for the ack,
- * then delete. A crash anywhere before the delete publishes the batch again (at least
- * once); nothing is deleted before the broker has it. Returns the rows handled.
+ * Publishes the oldest batch of one partition: read, encode, send and wait for the ack.
+ * The rows are deleted (or parked) by the partition's next read, which `finish` hands the
+ * last batch to: the same round trip ends one batch and starts the next, and nothing is
+ * deleted before the broker has it. A crash anywhere before that delete publishes the
+ * batch again (at least once); a partition's batches stay strictly sequential, so an
+ * aggregate's events reach the broker in outbox order.
  */
-export async function relayBatch(deps: RelayBatchDeps, partition: number, limit: number): Promise<number> {
+export async function relayBatch(
+  deps: RelayBatchDeps,
+  partition: number,
+  limit: number,
+  finish: BatchCompletion | null = null,
+): Promise<BatchOutcome> {
   const stopTimer = deps.metrics.batchSeconds.startTimer();
-  const rows = await deps.outbox.readBatch(partition, limit);
-  if (rows.length === 0) return 0;
+  const rows = await deps.outbox.readBatch(partition, limit, finish ?? undefined);
+  if (rows.length === 0) return { handled: 0, unfinished: null };
+  // the ownership check runs while the batch is encoded; it is awaited before the send
+  const owned = rows.some((r) => r.event !== null) ? deps.confirmOwnership() : null;
+  owned?.catch(() => {});
   const encoded = await encodeBatch(rows, deps.encoder);
   if (encoded.published.length > 0) {
-    await deps.confirmOwnership();
+    await owned;
     await deps.publisher.publish(encoded.published.map((p) => p.message));
     deps.afterPublish?.();
   }
-  await deps.outbox.complete(encoded.published.map((p) => p.row.outboxId), encoded.parked);
   stopTimer();
   recordOutcome(deps, partition, encoded, rows);
   deps.logger.debug({ event: 'relay.batch_published', partition, published: encoded.published.length, parked: encoded.parked.length }, 'batch published');
-  return rows.length;
+  return { handled: rows.length, unfinished: { publishedIds: encoded.published.map((p) => p.row.outboxId), parked: encoded.parked } };
 }
