@@ -29,16 +29,30 @@ export type System = {
   shutdown(): Promise<void>;
 };
 
-export const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
+/**
+ * `count` distinct free ports: every probe listener stays open until all have their port,
+ * so two of them can never be handed the same one (one after the other, the kernel may
+ * give a just-closed port out again).
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers: net.Server[] = [];
+  try {
+    const ports: number[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const srv = net.createServer();
+      servers.push(srv);
+      await new Promise<void>((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen(0, '127.0.0.1', () => resolve());
+      });
       const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
+      ports.push(typeof address === 'object' && address ? address.port : 0);
+    }
+    return ports;
+  } finally {
+    await Promise.all(servers.map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
+  }
+}
 
 async function waitReady(url: string, child: ChildProcess, name: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -84,8 +98,9 @@ export async function startSystem(opts: { services: readonly ServiceName[]; env?
   if (topics.code !== 0) throw new Error(`topic creation failed: ${topics.stderr}`);
 
   const ports = new Map<ServiceName, number>();
-  for (const s of ['command', 'outbox-relay', 'projection', 'query', 'saga-orchestrator'] as const) ports.set(s, await freePort());
-  const grpcPort = await freePort();
+  const services = ['command', 'outbox-relay', 'projection', 'query', 'saga-orchestrator'] as const;
+  const [grpcPort, ...httpPorts] = await freePorts(services.length + 1);
+  services.forEach((s, i) => ports.set(s, httpPorts[i] ?? 0));
   const logDir = path.join(repoRoot, '.local', 'log', 'e2e', id);
   mkdirSync(logDir, { recursive: true });
 

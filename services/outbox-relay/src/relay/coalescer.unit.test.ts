@@ -18,16 +18,20 @@ describe('coalescer', () => {
     const runs: number[][] = [];
     let inFlight = 0;
     let most = 0;
+    let started = () => {};
+    const firstStarted = new Promise<void>((resolve) => (started = resolve));
     const echo = createCoalescer(async (inputs: readonly number[]) => {
       inFlight += 1;
       most = Math.max(most, inFlight);
       runs.push([...inputs]);
+      started();
       await sleep(20);
       inFlight -= 1;
       return inputs;
     });
     const first = echo(1);
-    await sleep(5);
+    // a sleep here would race the run's start on a busy machine
+    await firstStarted;
     const later = [echo(2), echo(3)];
     assert.deepEqual(await Promise.all([first, ...later]), [1, 2, 3]);
     assert.deepEqual(runs, [[1], [2, 3]]);
