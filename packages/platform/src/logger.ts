@@ -18,10 +18,13 @@ const redact = {
   censor: '[redacted]',
 };
 
-// Log lines are written asynchronously: a synchronous write per request costs a tenth
-// of a busy service's CPU. Buffered lines are flushed on exit, so none is lost on a
-// normal or signalled shutdown.
-const destination = pinoDestination({ dest: 1, sync: false });
+// Log lines are written asynchronously and in batches: a write per line (synchronous, or
+// one thread-pool round per line) costs a busy service a fifth of its throughput. Lines
+// wait until 4 KiB are buffered, and never longer than LOG_FLUSH_MS; what is buffered is
+// flushed on exit, so nothing is lost on a normal or signalled shutdown (a SIGKILL loses
+// at most the last LOG_FLUSH_MS).
+export const LOG_FLUSH_MS = 100;
+const destination = pinoDestination({ dest: 1, sync: false, minLength: 4096, periodicFlush: LOG_FLUSH_MS });
 process.once('exit', () => {
   try {
     destination.flushSync();
@@ -29,6 +32,26 @@ process.once('exit', () => {
     // stdout already closed: nothing left to flush to
   }
 });
+
+/**
+ * Resolves once every line logged so far is written (or after `timeoutMs`): a process
+ * that ends with process.exit awaits it first, since exit does not wait for a write
+ * already handed to the thread pool.
+ */
+export function flushLogs(timeoutMs = 1_000): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    try {
+      destination.flush(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    } catch {
+      clearTimeout(timer);
+      resolve();
+    }
+  });
+}
 
 export function createLogger(service: string, level: string): Logger {
   return pino(

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { flushLogs } from './logger.js';
 
 export type Closer = Readonly<{ name: string; close: () => Promise<unknown> }>;
 
@@ -28,6 +29,7 @@ export function installShutdown(logger: Logger, closers: () => readonly Closer[]
       }
     }
     logger.info({ event: 'shutdown.completed', failed }, 'stopped');
+    await flushLogs();
     process.exit(failed ? 1 : 0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
