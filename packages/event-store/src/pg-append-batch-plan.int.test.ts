@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
+import type { PoolClient } from 'pg';
 import { appendBatchStatement, type BatchedAppend } from './pg-append-batch.js';
-import { testDatabaseUrl } from './pg-test-database.js';
-
-type Migrate = { migrate: (databaseUrl: string) => Promise<void> };
+import { createIsolatedDatabase, type IsolatedDatabase } from './pg-test-database.js';
 
 /**
  * PL/pgSQL keeps a statement's plan for the life of the connection, so a plan made while
@@ -13,26 +11,18 @@ type Migrate = { migrate: (databaseUrl: string) => Promise<void> };
  * needs a database of its own: the shared test database is never empty.
  */
 describe('append_batch planned on an empty database', () => {
-  const url = new URL(testDatabaseUrl);
-  const name = `${decodeURIComponent(url.pathname.slice(1))}_plan_${randomBytes(5).toString('hex')}`;
-  url.pathname = `/${name}`;
-  let client: pg.Client;
+  let db: IsolatedDatabase;
+  // one session: the plan cache and the auto_explain settings are per connection
+  let client: PoolClient;
 
   before(async () => {
-    const script = new URL('../../../scripts/migrate.mjs', import.meta.url);
-    const { migrate } = (await import(script.href)) as Migrate;
-    await migrate(url.toString());
-    client = new pg.Client({ connectionString: url.toString() });
-    await client.connect();
+    db = await createIsolatedDatabase('plan');
+    client = await db.pool.connect();
   });
 
   after(async () => {
-    await client.end();
-    const admin = new URL(testDatabaseUrl);
-    admin.pathname = '/postgres';
-    const c = new pg.Client({ connectionString: admin.toString() });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).finally(() => c.end());
+    client.release();
+    await db.drop();
   });
 
   const group = (): BatchedAppend[] =>
