@@ -61,6 +61,9 @@ const NOTHING_TO_FINISH: BatchCompletion = { publishedIds: [], parked: [] };
  * statement, as `completeOutboxBatch` does; the read does not see its own deletes, so it
  * leaves those rows out by id. A failure rolls back both: the rows are still queued and
  * the next read (with the same `finish`) deletes them.
+ *
+ * Prepared (named) like every statement the relay repeats: it runs hundreds of times a
+ * second, and parsing and planning it each time cost more than running it.
  */
 export async function selectOutboxBatches(
   db: Queryable,
@@ -74,8 +77,9 @@ export async function selectOutboxBatches(
     return batches;
   }
   const { parked } = finish;
-  const { rows } = await db.query<OutboxRow & { partition: number }>(
-    `WITH parked AS (${PARK_ROWS}), deleted AS (${DELETE_ROWS})
+  const { rows } = await db.query<OutboxRow & { partition: number }>({
+    name: 'relay.read_batches',
+    text: `WITH parked AS (${PARK_ROWS}), deleted AS (${DELETE_ROWS})
      SELECT b.partition, b.id::text AS outbox_id, b.position::text AS global_position, b.stream_id,
             e.stream_type, e.stream_version, e.event_id::text AS event_id, e.event_type,
             e.schema_version, e.data, e.metadata, e.recorded_at
@@ -89,8 +93,8 @@ export async function selectOutboxBatches(
      ) AS b
      LEFT JOIN events e ON e.global_position = b.position
      ORDER BY b.partition, b.id`,
-    [finish.publishedIds, parked.map((p) => p.outboxId), parked.map((p) => p.reason), parked.map((p) => p.error), [...new Set(partitions)], limit],
-  );
+    values: [finish.publishedIds, parked.map((p) => p.outboxId), parked.map((p) => p.reason), parked.map((p) => p.error), [...new Set(partitions)], limit],
+  });
   for (const row of rows) batches.get(row.partition)?.push(toOutboxEvent(row));
   return batches;
 }
@@ -107,12 +111,11 @@ export async function selectOutboxBatch(db: Queryable, partition: number, limit:
  */
 export async function completeOutboxBatch(db: Queryable, { publishedIds, parked }: BatchCompletion): Promise<number> {
   if (publishedIds.length === 0 && parked.length === 0) return 0;
-  const { rowCount } = await db.query(`WITH parked AS (${PARK_ROWS}) ${DELETE_ROWS}`, [
-    publishedIds,
-    parked.map((p) => p.outboxId),
-    parked.map((p) => p.reason),
-    parked.map((p) => p.error),
-  ]);
+  const { rowCount } = await db.query({
+    name: 'relay.complete_batch',
+    text: `WITH parked AS (${PARK_ROWS}) ${DELETE_ROWS}`,
+    values: [publishedIds, parked.map((p) => p.outboxId), parked.map((p) => p.reason), parked.map((p) => p.error)],
+  });
   return rowCount ?? 0;
 }
 
