@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from '@orderflow/platform';
+import { queryKeepingConnection, type Pool, type PoolClient } from '@orderflow/platform';
 import type { SagaCommand } from '../../order-saga/order-saga.commands.js';
 import type { ActiveOrderSaga, SagaEvent } from '../../order-saga/order-saga.types.js';
 import { toStored, type SagaRow, type StoredSaga, type TraceContext } from './saga-store.js';
@@ -133,7 +133,8 @@ export async function writeSagasIfUnchanged(
   finish: Readonly<{ commandId: string; outcome: CommandOutcome }> | null,
 ): Promise<'written' | 'changed_meanwhile' | 'not_pending'> {
   try {
-    const { rows } = await pool.query<{ written: number }>({
+    // a lost race is an error response: the connection stays in the pool
+    const { rows } = await queryKeepingConnection<{ written: number }>(pool, {
       name: 'saga.write_if_unchanged',
       text: `WITH finished AS (
        UPDATE saga_commands
