@@ -1,12 +1,42 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import type { Pool, PoolClient } from '@orderflow/platform';
 import { newOrder } from '../testing/orchestrator-kit.js';
 import { postponeDeadlines } from '../adapters/postgres/saga-store.js';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { createOrderSaga } from './order-saga.decide.js';
 import { createSagaHandler, type SagaHandler, type SagaTransition } from './order-saga.handler.js';
 import type { SagaInput } from './order-saga.types.js';
+
+/** The pool, recording each statement's name (or text) and every statement that failed. */
+function recordingPool(pool: Pool) {
+  const names: string[] = [];
+  const failures: string[] = [];
+  const record = async (config: unknown, run: () => Promise<unknown>) => {
+    const name = typeof config === 'string' ? config : String((config as { name?: string; text?: string }).name ?? (config as { text?: string }).text);
+    names.push(name);
+    try {
+      return await run();
+    } catch (error) {
+      failures.push(`${name}: ${String((error as { code?: string }).code)}`);
+      throw error;
+    }
+  };
+  type Query = (config: unknown, values?: unknown) => Promise<unknown>;
+  const recording = <T extends object>(target: T, extra: (p: string | symbol) => unknown = () => undefined): T =>
+    new Proxy(target, {
+      get(t, p) {
+        if (p === 'query') return (config: unknown, values?: unknown) => record(config, () => (t as unknown as { query: Query }).query(config, values));
+        const replaced = extra(p);
+        if (replaced !== undefined) return replaced;
+        const value: unknown = Reflect.get(t, p);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(t) : value;
+      },
+    });
+  const recorded = recording(pool, (p) => (p === 'connect' ? async () => recording(await pool.connect()) : undefined)) as Pool & { connect: () => Promise<PoolClient> };
+  return { pool: recorded, names, failures };
+}
 
 /** The transaction around the decider, against PostgreSQL, without Kafka or a dispatcher. */
 describe('saga handler', () => {
@@ -257,5 +287,41 @@ describe('saga handler', () => {
     assert.equal(await hasty.fireDueDeadline(new Date(Date.now() + 1_000)), true);
     assert.equal((await sagaOf((a.data as { orderId: string }).orderId))?.status, 'COMPENSATING');
     assert.ok(sagaB);
+  });
+
+  it('decides a command\'s answer and an event of the same saga arriving together one after the other: neither loses a race', async () => {
+    const recorded = recordingPool(db.pool);
+    const seen: SagaTransition[] = [];
+    const watching = createSagaHandler({ pool: recorded.pool, decider: createOrderSaga({ stepTimeoutMs: 60_000 }), onCommitted: (t) => seen.push(t) });
+    const input = started();
+    const { orderId, customerId, totalAmount, currency } = input.data;
+    const { paymentId, shipmentId } = input.metadata;
+    const occurredAt = new Date().toISOString();
+    const meta = () => ({ now: new Date() });
+    await watching.handleEvent(input, source());
+    for (const item of input.data.items) await watching.handleEvent(reserved(orderId, item.productId), source());
+    const payment = { paymentId, orderId, amount: totalAmount, currency, occurredAt, methodType: 'card', authorizationCode: 'A1', gatewayReference: 'g1' };
+    await watching.handleEvent({ type: 'PaymentAuthorized', data: payment, metadata: meta() }, source());
+    const shipment = { shipmentId, orderId, occurredAt, carrier: 'sim', trackingNumber: 'TRK-1', labelUrl: null, shippingAddress: input.data.shippingAddress };
+    await watching.handleEvent({ type: 'ShipmentCreated', data: shipment, metadata: meta() }, source());
+    const confirm = seen.flatMap((t) => t.commands).find((c) => c.command.type === 'ConfirmOrder');
+    assert.ok(confirm);
+    assert.equal(confirm.awaited, true, 'the saga completes on ConfirmOrder\'s success');
+    recorded.names.length = 0;
+
+    // ConfirmOrder's success and OrderConfirmed, each of which completes the saga, at once
+    const confirmed: SagaInput = { type: 'OrderConfirmed', data: { orderId, customerId, occurredAt, totalAmount, currency, paymentId, shipmentId }, metadata: meta() };
+    const [answer, outcomes] = await Promise.all([
+      watching.handleCommandResult({ sagaId: confirm.sagaId, commandId: confirm.command.commandId, awaited: true }, { ok: true, attempts: 1 }, new Date()),
+      watching.handleEvents('saga', [sourced(confirmed)]),
+    ]);
+    assert.equal(answer?.after.status, 'COMPLETED');
+    assert.deepEqual(outcomes, ['applied']);
+    assert.deepEqual(recorded.failures, [], 'no guarded write lost a race');
+    assert.deepEqual(recorded.names, ['saga.write_if_unchanged', 'saga.write_if_unchanged'], 'one statement each, nothing decided again under lock');
+    const saga = await sagaOf(orderId);
+    assert.equal(saga?.status, 'COMPLETED');
+    assert.equal(saga?.version, await count('SELECT count(*) AS n FROM saga_steps WHERE saga_id = $1', [saga?.saga_id]));
+    assert.equal(await count(`SELECT count(*) AS n FROM saga_steps WHERE saga_id = $1 AND event_type = 'SagaCompleted'`, [saga?.saga_id]), 1);
   });
 });

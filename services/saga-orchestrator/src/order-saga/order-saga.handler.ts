@@ -11,6 +11,7 @@ import {
 import { finishCommand, readPendingCommand } from '../adapters/postgres/command-outbox.js';
 import type { OrderSagaDecider } from './order-saga.decide.js';
 import { createSagaCache } from './saga-cache.js';
+import { createSagaLanes } from './saga-lanes.js';
 import { isActiveSaga, orderSagaType, type ActiveOrderSaga, type CommandFailure, type OrderSagaState, type SagaEvent, type SagaInput } from './order-saga.types.js';
 
 /** A committed change of one saga: what it was, what happened, what it is now, what to send. */
@@ -117,6 +118,8 @@ export function createSagaHandler(deps: SagaHandlerDeps) {
   const remember = (stored: StoredSaga | null | undefined) => {
     if (stored) cache.put(stored);
   };
+  // decisions from those states, one at a time per saga (by order id): see saga-lanes.ts
+  const lanes = createSagaLanes();
 
   /** After the commit of the drafts' changes: remembers their states, announces their transitions. */
   const committed = (written: readonly Draft[]): SagaTransition[] => {
@@ -133,6 +136,11 @@ export function createSagaHandler(deps: SagaHandlerDeps) {
    * changes nothing on a state that may still change): then the locking path runs.
    */
   async function handleKnownEvents(consumer: string, batch: readonly SourcedInput[]): Promise<EventOutcome[] | null> {
+    const orderIds = batch.flatMap(({ input }) => orderIdOf(input) ?? []);
+    return lanes.run(orderIds, () => decideKnownEvents(consumer, batch));
+  }
+
+  async function decideKnownEvents(consumer: string, batch: readonly SourcedInput[]): Promise<EventOutcome[] | null> {
     const drafts = new Map<string, Draft>();
     const marks: EventToMark[] = [];
     const outcomes: EventOutcome[] = [];
@@ -254,16 +262,22 @@ export function createSagaHandler(deps: SagaHandlerDeps) {
         return null;
       }
       // handed over by this process: the state known here is the one that issued it, or newer
-      const known = command.awaited === undefined ? undefined : cache.bySagaId(sagaId);
-      if (known) {
-        const draft = draftOf(known, decider.initialState());
-        if (!decide(draft, input, null)) {
-          await finishCommand(pool, commandId, outcome);
-          return null;
-        }
-        const written = await writeSagasIfUnchanged(pool, orderSagaType, changesOf([draft]), null, { commandId, outcome });
-        if (written === 'not_pending') return null;
-        if (written === 'written') return committed([draft])[0] ?? null;
+      const orderId = command.awaited === undefined ? undefined : cache.bySagaId(sagaId)?.state.orderId;
+      if (orderId !== undefined) {
+        const decided = await lanes.run([orderId], async (): Promise<SagaTransition | null | 'under_lock'> => {
+          const known = cache.bySagaId(sagaId);
+          if (!known) return 'under_lock';
+          const draft = draftOf(known, decider.initialState());
+          if (!decide(draft, input, null)) {
+            await finishCommand(pool, commandId, outcome);
+            return null;
+          }
+          const written = await writeSagasIfUnchanged(pool, orderSagaType, changesOf([draft]), null, { commandId, outcome });
+          if (written === 'not_pending') return null;
+          if (written === 'written') return committed([draft])[0] ?? null;
+          return 'under_lock';
+        });
+        if (decided !== 'under_lock') return decided;
       }
       if (command.awaited === undefined) {
         const current = await readPendingCommand(pool, commandId);
