@@ -20,7 +20,8 @@ const SERVICE = 'saga-orchestrator';
 
 async function main() {
   const { config, logger, metrics, tracing } = createRuntime(SERVICE, configSpec);
-  const pool = createPool(config.DATABASE_URL, logger, { name: SERVICE, max: config.PG_POOL_MAX });
+  // every saga statement finds its rows by key, and the saga tables start empty and grow
+  const pool = createPool(config.DATABASE_URL, logger, { name: SERVICE, max: config.PG_POOL_MAX, preferIndexes: true });
   const kafka = createKafka({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
   const admin = kafka.admin();
   await admin.connect();
