@@ -33,7 +33,11 @@ cleanup() {
 trap cleanup EXIT
 
 ensure_infra() {
-  if ! bash scripts/stack.sh status | grep -qE 'kafka +running' || ! bash scripts/stack.sh status | grep -qE 'registry +running'; then
+  # read whole first: with pipefail, grep -q quitting early can fail the status command
+  # with SIGPIPE, and a running stack would then be taken for stopped (and stopped at exit)
+  local status
+  status=$(bash scripts/stack.sh status)
+  if ! grep -qE 'kafka +running' <<<"$status" || ! grep -qE 'registry +running' <<<"$status"; then
     started_infra=1
     bash scripts/stack.sh infra-up
   fi
