@@ -1,5 +1,5 @@
 import type { PreparedEvent } from './append-input.js';
-import { settle, type Settled } from './group-commit.js';
+import { settle, type Settled } from '@orderflow/platform';
 import type { AppendRow, Queryable } from './pg-statements.js';
 
 /** One single-stream append as the group committer carries it. */

@@ -16,3 +16,5 @@ export * from './runtime.js';
 export * from './event-codec.js';
 export * from './offset-committer.js';
 export * from './retention-job.js';
+export * from './coalescer.js';
+export * from './group-commit.js';

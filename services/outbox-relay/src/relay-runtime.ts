@@ -1,11 +1,10 @@
 import { currentSchemaVersion, eventSchemas } from '@orderflow/contracts';
 import { OUTBOX_PARTITIONS, type Upcasters } from '@orderflow/event-store';
-import { createEventCodec, type Logger, type MetricsRegistry, type Pool, type SchemaRegistry } from '@orderflow/platform';
+import { createCoalescer, createEventCodec, type Logger, type MetricsRegistry, type Pool, type SchemaRegistry } from '@orderflow/platform';
 import type { Producer } from 'kafkajs';
 import { kafkaPublisher } from './adapters/kafka/kafka-publisher.js';
 import { openLockSession } from './adapters/postgres/lock-session.js';
 import { completeOutboxBatch, selectOutboxBatches } from './adapters/postgres/outbox-statements.js';
-import { createCoalescer } from './relay/coalescer.js';
 import { startDepthSampler } from './relay/depth-sampler.js';
 import { createEventEncoder } from './relay/event-encoder.js';
 import type { BatchCompletion, Outbox, OutboxEvent, OutgoingMessage, Publisher } from './relay/outbox-event.js';

@@ -1,10 +1,11 @@
 /**
- * Group commit: appends that arrive while the store's append slots are all busy wait,
- * and the next free slot writes everything waiting as one statement in one transaction.
- * A lone append never waits (a free slot sends it at once), so the grouping appears only
- * under concurrency, where one commit (one WAL flush, one round trip, one transaction's
- * overhead) then serves several appends. The price is at most one turn of the event loop
- * before an append is sent, and, under load, the wait for a free slot.
+ * Group commit: writes that arrive while all of a writer's slots are busy wait, and the
+ * next free slot sends everything waiting as one statement in one transaction. A lone
+ * write never waits (a free slot sends it at once), so the grouping appears only under
+ * concurrency, where one commit (one WAL flush, one round trip, one transaction's
+ * overhead) then serves several writes. The price is at most one turn of the event loop
+ * before a write is sent, and, under load, the wait for a free slot. The event store
+ * groups its appends this way; `createCoalescer` is the one-slot form.
  */
 export type GroupCommitOptions = Readonly<{
   /** Statements in flight at once; more appends than this wait and are grouped. */
@@ -13,14 +14,6 @@ export type GroupCommitOptions = Readonly<{
   maxBatch: number;
 }>;
 
-/**
- * One slot: under load every append of the process rides in the next group, which keeps
- * groups large (8 writers, append_batch looping over append_events: PostgreSQL CPU per
- * append 130 us with one slot, 215 us with two, 270 us without grouping). The price is
- * that a group waiting on a row lock (a writer of the same stream in another process)
- * holds up the next one.
- */
-export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxConcurrent: 1, maxBatch: 64 };
 
 /** What one item of a group came to: its own value or its own error. */
 export type Settled<O> = Readonly<{ ok: true; value: O }> | Readonly<{ ok: false; error: unknown }>;

@@ -1,10 +1,10 @@
-import { createGroupCommitter } from '@orderflow/event-store';
+import { createGroupCommitter } from './group-commit.js';
 
 /**
  * Turns concurrent calls into one: calls made in the same turn of the event loop, or
  * while the previous run is in flight, go out together as one run, and at most one run is
- * in flight (the event store's group committer with one slot). Under a burst the
- * partition workers then share one round trip (one read, one produce request, one delete)
+ * in flight (a group committer with one slot). Under a burst the callers then share one
+ * round trip (the relay's partition workers one read, one produce request, one delete)
  * instead of queueing one each behind the others; a lone call waits for nothing but the
  * end of its turn.
  *
