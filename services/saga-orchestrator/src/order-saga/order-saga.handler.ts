@@ -1,4 +1,4 @@
-import { inTransaction, type Pool, type PoolClient } from '@orderflow/platform';
+import { createCoalescer, inTransaction, type Pool, type PoolClient } from '@orderflow/platform';
 import { clearDeadline, lockDueDeadline, lockSaga, type StoredSaga, type TraceContext } from '../adapters/postgres/saga-store.js';
 import {
   lockSagasAndMarkEvents,
@@ -8,7 +8,7 @@ import {
   type PendingCommand,
   type SagaChanges,
 } from '../adapters/postgres/saga-writes.js';
-import { finishCommand, readPendingCommand } from '../adapters/postgres/command-outbox.js';
+import { finishCommand, finishCommands, readPendingCommand, type CommandEnd } from '../adapters/postgres/command-outbox.js';
 import type { OrderSagaDecider } from './order-saga.decide.js';
 import { createSagaCache } from './saga-cache.js';
 import { createSagaLanes } from './saga-lanes.js';
@@ -120,6 +120,8 @@ export function createSagaHandler(deps: SagaHandlerDeps) {
   };
   // decisions from those states, one at a time per saga (by order id): see saga-lanes.ts
   const lanes = createSagaLanes();
+  // most answers only end their command's row: the answers arriving together share one statement
+  const endCommand = createCoalescer((ends: readonly CommandEnd[]) => finishCommands(pool, ends));
 
   /** After the commit of the drafts' changes: remembers their states, announces their transitions. */
   const committed = (written: readonly Draft[]): SagaTransition[] => {
@@ -241,7 +243,7 @@ export function createSagaHandler(deps: SagaHandlerDeps) {
      *
      * Most answers change nothing (a forward step learns its outcome from events): a
      * success the saga did not await when it issued the command only ends the command row,
-     * one statement. That holds because a saga waits on one command at a time, never waits
+     * one statement shared with the other answers arriving meanwhile. That holds because a saga waits on one command at a time, never waits
      * again on one it stopped waiting for, and does not change its mind about a command
      * while it waits on it. A command claimed by polling comes without that knowledge: its
      * saga is read first, unlocked, which is as safe, since that state is at least as new as
@@ -258,7 +260,7 @@ export function createSagaHandler(deps: SagaHandlerDeps) {
         : { type: 'CommandFailed', data: result.failure, metadata: { now } };
       const outcome = { status: result.ok ? 'SENT' : 'FAILED', attempts: result.attempts, error: result.ok ? null : `${result.failure.code}: ${result.failure.message}` } as const;
       if (result.ok && command.awaited === false) {
-        await finishCommand(pool, commandId, outcome);
+        await endCommand({ commandId, outcome });
         return null;
       }
       // handed over by this process: the state known here is the one that issued it, or newer
@@ -269,7 +271,7 @@ export function createSagaHandler(deps: SagaHandlerDeps) {
           if (!known) return 'under_lock';
           const draft = draftOf(known, decider.initialState());
           if (!decide(draft, input, null)) {
-            await finishCommand(pool, commandId, outcome);
+            await endCommand({ commandId, outcome });
             return null;
           }
           const written = await writeSagasIfUnchanged(pool, orderSagaType, changesOf([draft]), null, { commandId, outcome });
@@ -283,7 +285,7 @@ export function createSagaHandler(deps: SagaHandlerDeps) {
         const current = await readPendingCommand(pool, commandId);
         if (!current) return null;
         if (decider.decide(input, current.state).length === 0) {
-          await finishCommand(pool, commandId, outcome);
+          await endCommand({ commandId, outcome });
           return null;
         }
       }

@@ -95,6 +95,30 @@ export async function finishCommand(
   return rowCount === 1;
 }
 
+export type CommandEnd = Readonly<{ commandId: string; outcome: Readonly<{ status: 'SENT' | 'FAILED'; attempts: number; error: string | null }> }>;
+
+/**
+ * `finishCommand` for several commands in one statement (one round trip, one commit),
+ * answering per command, in order, whether it was still pending. A command named twice
+ * is ended by its first entry; the later ones find it ended.
+ */
+export async function finishCommands(pool: Pool, ends: readonly CommandEnd[]): Promise<boolean[]> {
+  const first = new Map<string, CommandEnd>();
+  for (const end of ends) if (!first.has(end.commandId)) first.set(end.commandId, end);
+  const unique = [...first.values()];
+  const { rows } = await pool.query<{ command_id: string }>({
+    name: 'saga.finish_commands',
+    text: `UPDATE saga_commands c
+        SET status = t.status, attempts = t.attempts, last_error = t.error, sent_at = CASE WHEN t.status = 'SENT' THEN now() END
+       FROM unnest($1::text[], $2::text[], $3::int[], $4::text[]) AS t (command_id, status, attempts, error)
+      WHERE c.command_id = t.command_id AND c.status = 'PENDING'
+      RETURNING c.command_id`,
+    values: [unique.map((e) => e.commandId), unique.map((e) => e.outcome.status), unique.map((e) => e.outcome.attempts), unique.map((e) => e.outcome.error)],
+  });
+  const ended = new Set(rows.map((r) => r.command_id));
+  return ends.map((end) => first.get(end.commandId) === end && ended.has(end.commandId));
+}
+
 /**
  * Records a transient failure on the command and, for operators, on its saga, and sets
  * the next attempt. One statement; the saga row is only touched while this command is
