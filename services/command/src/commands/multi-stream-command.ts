@@ -118,8 +118,11 @@ async function attempt<S, C, E extends DomainEvent>(
     ctx.idempotencyKey === null ? {} : { idempotency: { key: ctx.idempotencyKey, requestHash: ctx.requestHash, response } },
   );
   if (appended.status === 'duplicate') return { response: appended.response as CommandResponse, replayed: true };
-  await saveSnapshots(rt, target.kind, toWrite);
-  remember(rt, target.kind, decisions, toWrite);
+  // each written stream's state after its events, folded once for the snapshot and the cache
+  const decider = versionedDecider(target.kind, '');
+  const after = new Map(toWrite.map((d) => [d, d.events.reduce(decider.evolve, d.state)]));
+  await saveSnapshots(rt, target.kind, after);
+  remember(rt, target.kind, decisions, after);
   return { response, replayed: false };
 }
 
@@ -157,16 +160,16 @@ function remember<S, C, E extends DomainEvent>(
   rt: CommandRuntime,
   kind: AggregateKind<S, C, E>,
   decisions: readonly StreamDecision<S, E>[],
-  written: readonly StreamDecision<S, E>[],
+  written: ReadonlyMap<StreamDecision<S, E>, Versioned<S>>,
 ): void {
   if (!rt.streams) return;
-  const decider = versionedDecider(kind, '');
   const every = snapshotPolicy(rt, kind)?.every;
   for (const d of decisions) {
-    if (written.includes(d)) {
+    const state = written.get(d);
+    if (state !== undefined) {
       const streamVersion = d.expectedVersion + d.events.length;
       const snapshotVersion = snapshotVersionAfter(streamVersion, d.snapshotVersion, every);
-      rt.streams.put(d.streamId, { state: d.events.reduce(decider.evolve, d.state), streamVersion, snapshotVersion });
+      rt.streams.put(d.streamId, { state, streamVersion, snapshotVersion });
     } else {
       rt.streams.put(d.streamId, { state: d.state, streamVersion: d.expectedVersion, snapshotVersion: d.snapshotVersion });
     }
@@ -177,16 +180,15 @@ function remember<S, C, E extends DomainEvent>(
 async function saveSnapshots<S, C, E extends DomainEvent>(
   rt: CommandRuntime,
   kind: AggregateKind<S, C, E>,
-  written: readonly StreamDecision<S, E>[],
+  written: ReadonlyMap<StreamDecision<S, E>, Versioned<S>>,
 ): Promise<void> {
   const snapshot = snapshotPolicy(rt, kind);
   if (snapshot === undefined) return;
-  const decider = versionedDecider(kind, '');
   await Promise.all(
-    written.map((d) =>
+    [...written].map(([d, state]) =>
       saveSnapshotIfDue(rt.store, {
         streamId: d.streamId,
-        state: d.events.reduce(decider.evolve, d.state),
+        state,
         streamVersion: d.expectedVersion + d.events.length,
         snapshotVersion: d.snapshotVersion,
         snapshot,
