@@ -243,9 +243,9 @@ export function createSagaHandler(deps: SagaHandlerDeps) {
      *
      * Most answers change nothing (a forward step learns its outcome from events): a
      * success the saga did not await when it issued the command only ends the command row,
-     * one statement shared with the other answers arriving meanwhile. That holds because a saga waits on one command at a time, never waits
-     * again on one it stopped waiting for, and does not change its mind about a command
-     * while it waits on it. A command claimed by polling comes without that knowledge: its
+     * in one statement shared with the other answers arriving meanwhile. That holds because
+     * a saga waits on one command at a time, never waits again on one it stopped waiting
+     * for, and does not change its mind about a command while it waits on it. A command claimed by polling comes without that knowledge: its
      * saga is read first, unlocked, which is as safe, since that state is at least as new as
      * the command's row. An answer that matters is decided again under the saga's lock.
      */
