@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from '@orderflow/platform';
 import type { SagaCommand } from '../../order-saga/order-saga.commands.js';
 import type { ActiveOrderSaga } from '../../order-saga/order-saga.types.js';
+import type { CommandOutcome } from './saga-writes.js';
 
 /** The dispatcher's side of `saga_commands`. */
 export type ClaimedCommand = Readonly<{
@@ -79,34 +80,24 @@ export async function readPendingCommand(pool: Pool, commandId: string): Promise
   return rows[0] ? { state: rows[0].data } : null;
 }
 
+export type CommandEnd = Readonly<{ commandId: string; outcome: CommandOutcome }>;
+
 /** Ends a command still pending; false when it was ended already. */
-export async function finishCommand(
-  client: Pool | PoolClient,
-  commandId: string,
-  outcome: Readonly<{ status: 'SENT' | 'FAILED'; attempts: number; error: string | null }>,
-): Promise<boolean> {
-  const { rowCount } = await client.query({
-    name: 'saga.finish_command',
-    text: `UPDATE saga_commands
-        SET status = $2, attempts = $3, last_error = $4, sent_at = CASE WHEN $2 = 'SENT' THEN now() END
-      WHERE command_id = $1 AND status = 'PENDING'`,
-    values: [commandId, outcome.status, outcome.attempts, outcome.error],
-  });
-  return rowCount === 1;
+export async function finishCommand(client: Pool | PoolClient, commandId: string, outcome: CommandOutcome): Promise<boolean> {
+  const [ended] = await finishCommands(client, [{ commandId, outcome }]);
+  return ended === true;
 }
 
-export type CommandEnd = Readonly<{ commandId: string; outcome: Readonly<{ status: 'SENT' | 'FAILED'; attempts: number; error: string | null }> }>;
-
 /**
- * `finishCommand` for several commands in one statement (one round trip, one commit),
- * answering per command, in order, whether it was still pending. A command named twice
- * is ended by its first entry; the later ones find it ended.
+ * Ends several pending commands in one statement (one round trip, one commit), answering
+ * per command, in order, whether it was still pending. A command named twice is ended by
+ * its first entry; the later ones find it ended.
  */
-export async function finishCommands(pool: Pool, ends: readonly CommandEnd[]): Promise<boolean[]> {
+export async function finishCommands(client: Pool | PoolClient, ends: readonly CommandEnd[]): Promise<boolean[]> {
   const first = new Map<string, CommandEnd>();
   for (const end of ends) if (!first.has(end.commandId)) first.set(end.commandId, end);
   const unique = [...first.values()];
-  const { rows } = await pool.query<{ command_id: string }>({
+  const { rows } = await client.query<{ command_id: string }>({
     name: 'saga.finish_commands',
     text: `UPDATE saga_commands c
         SET status = t.status, attempts = t.attempts, last_error = t.error, sent_at = CASE WHEN t.status = 'SENT' THEN now() END
