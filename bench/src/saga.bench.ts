@@ -9,6 +9,7 @@ import { createSagaWatcher, type SagaWatcher } from './saga/saga-watcher.js';
 import { benchPool, emptyEventStoreTables, migrateBenchDatabase } from './support/bench-database.js';
 import { runClosedLoop } from './support/closed-loop.js';
 import { summarise, type Measurement, type Summary } from './support/measurement.js';
+import { createJsonPoster } from './support/json-post.js';
 import { figure, ratio, reportSuite } from './support/report.js';
 
 const config = loadSagaBenchConfig();
@@ -24,16 +25,9 @@ const RAW_POOL_MAX = 20;
 const progress = (line: string) => process.stderr.write(`  ${line}\n`);
 const pick = () => PRODUCTS[Math.floor(Math.random() * PRODUCTS.length)] as string;
 
-async function post(target: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(target, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (res.status !== 202) throw new Error(`POST ${target} answered ${res.status}: ${text.slice(0, 300)}`);
-  return JSON.parse(text) as Record<string, unknown>;
-}
+// every client of both contenders' loops holds one connection
+const poster = createJsonPoster(C);
+const post = (target: string, body: unknown) => poster.accepted(target, body);
 
 const orderBody = () => ({
   customerId: `bench-${randomUUID()}`,
@@ -173,6 +167,7 @@ async function main() {
     await dropRawSchema(admin).catch(() => undefined);
     await raw.end();
     await admin.end();
+    poster.close();
   }
 }
 
