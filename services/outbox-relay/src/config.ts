@@ -21,6 +21,9 @@ export const configSpec = z.object({
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   // fallback when a NOTIFY is missed: bounds the extra publish lag, not the usual one
   RELAY_POLL_INTERVAL_MS: millis(10, 600_000, 1_000),
+  // after a partial batch, how long its sent rows may wait for the next wake-up's read to
+  // delete them (one read instead of two under load); 0 deletes them at once
+  RELAY_SETTLE_MS: millis(0, 10_000, 100),
   // how often a relay rebalances partitions and retries the locks it does not hold
   RELAY_LOCK_INTERVAL_MS: millis(50, 60_000, 2_000),
   RELAY_DEPTH_SAMPLE_MS: millis(100, 600_000, 5_000),

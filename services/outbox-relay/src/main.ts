@@ -44,6 +44,7 @@ async function main() {
     topicPrefix: config.KAFKA_TOPIC_PREFIX,
     batchSize: config.RELAY_BATCH_SIZE,
     pollIntervalMs: config.RELAY_POLL_INTERVAL_MS,
+    settleMs: config.RELAY_SETTLE_MS,
     lockIntervalMs: config.RELAY_LOCK_INTERVAL_MS,
     depthSampleMs: config.RELAY_DEPTH_SAMPLE_MS,
     afterPublish: faultHook(config.RELAY_FAULT, logger),

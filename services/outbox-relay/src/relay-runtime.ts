@@ -23,6 +23,7 @@ export type RelayRuntimeDeps = Readonly<{
   topicPrefix: string;
   batchSize: number;
   pollIntervalMs: number;
+  settleMs: number;
   lockIntervalMs: number;
   depthSampleMs: number;
   /** Upcasters of older stored schema versions; none exist yet. */
@@ -95,6 +96,7 @@ export async function startRelayRuntime(deps: RelayRuntimeDeps): Promise<Running
       partitions: OUTBOX_PARTITIONS,
       batchSize: deps.batchSize,
       pollIntervalMs: deps.pollIntervalMs,
+      settleMs: deps.settleMs,
       lockIntervalMs: deps.lockIntervalMs,
     },
   );

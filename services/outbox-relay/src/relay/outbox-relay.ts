@@ -7,6 +7,8 @@ export type OutboxRelayOptions = Readonly<{
   partitions: number;
   batchSize: number;
   pollIntervalMs: number;
+  /** See `PartitionWorkerOptions.settleMs`. */
+  settleMs: number;
   lockIntervalMs: number;
 }>;
 
@@ -72,6 +74,7 @@ export function createOutboxRelay(deps: OutboxRelayDeps, options: OutboxRelayOpt
       partition,
       batchSize: options.batchSize,
       pollIntervalMs: options.pollIntervalMs,
+      settleMs: options.settleMs,
       runBatch: (p, limit) => deps.runBatch(p, limit, () => s.confirm()),
       ...(deps.finish ? { finish: deps.finish } : {}),
       owns: () => !s.lost,

@@ -30,7 +30,7 @@ function exclusiveBatches() {
 function relayOn(locks: MemoryLocks, runBatch: ReturnType<typeof exclusiveBatches>['runBatch']): OutboxRelay {
   return createOutboxRelay(
     { openSession: (handlers) => locks.open(handlers), runBatch, metrics: testMetrics(), logger: silentLogger },
-    { partitions: PARTITIONS, batchSize: 10, pollIntervalMs: 20, lockIntervalMs: 15 },
+    { partitions: PARTITIONS, batchSize: 10, pollIntervalMs: 20, settleMs: 0, lockIntervalMs: 15 },
   );
 }
 
@@ -102,7 +102,7 @@ describe('outbox relay partition assignment', () => {
         metrics: testMetrics(),
         logger: silentLogger,
       },
-      { partitions: PARTITIONS, batchSize: 10, pollIntervalMs: 60_000, lockIntervalMs: 60_000 },
+      { partitions: PARTITIONS, batchSize: 10, pollIntervalMs: 60_000, settleMs: 0, lockIntervalMs: 60_000 },
     );
     await relay.start();
     await until(() => woken.length === PARTITIONS);
@@ -112,10 +112,9 @@ describe('outbox relay partition assignment', () => {
     await relay.stop();
   });
 
-  it('comes back at once after a batch, sleeps only once a read finds nothing, and finishes before the lock goes', async () => {
-    const locks = createMemoryLocks();
+  /** Partition 3 runs the batches `queued` gives it (rows handled each), then empty reads. */
+  function scriptedRelay(locks: MemoryLocks, queued: number[], settleMs: number) {
     const events: string[] = [];
-    const queued = [5, 3]; // partition 3's two batches, then an empty read
     let release = () => {};
     const relay = createOutboxRelay(
       {
@@ -135,20 +134,61 @@ describe('outbox relay partition assignment', () => {
         metrics: testMetrics(),
         logger: silentLogger,
       },
-      // a 10-row batch size and a one-minute poll: only an immediate loop reads three times
-      { partitions: PARTITIONS, batchSize: 10, pollIntervalMs: 60_000, lockIntervalMs: 60_000 },
+      // a 10-row batch size and a one-minute poll: only a loop or a wake-up reads again
+      { partitions: PARTITIONS, batchSize: 10, pollIntervalMs: 60_000, settleMs, lockIntervalMs: 60_000 },
     );
+    return { relay, events, release: () => release() };
+  }
+
+  it('comes back at once after a full batch, waits for a wake-up after a partial one, and finishes before the lock goes', async () => {
+    const locks = createMemoryLocks();
+    const { relay, events, release } = scriptedRelay(locks, [10, 3, 2], 60_000);
     await relay.start();
-    await until(() => events.length === 3);
-    assert.deepEqual(events, ['batch:5', 'batch:3', 'batch:0'], 'partial batches do not wait for the poll');
+    await until(() => events.length === 2);
+    assert.deepEqual(events, ['batch:10', 'batch:3'], 'a full batch does not wait');
     await sleep(30);
-    assert.equal(events.length, 3, 'an empty read sleeps until woken');
-    const stopped = relay.stop();
+    assert.equal(events.length, 2, 'a partial batch waits for the next wake-up');
+    locks.notify(3);
+    await until(() => events.length === 3);
+    assert.equal(events[2], 'batch:2', 'a wake-up reads (and deletes what was sent) at once');
+    locks.notify(3);
     await until(() => events.length === 4);
+    assert.equal(events[3], 'batch:0');
+    await sleep(30);
+    assert.equal(events.length, 4, 'an empty read sleeps until woken');
+    const stopped = relay.stop();
+    await until(() => events.length === 5);
     assert.ok(locks.owners().has(3), 'the lock is held while the last batch is deleted');
     release();
     await stopped;
-    assert.deepEqual(events.slice(3), ['finish', 'finished']);
+    assert.deepEqual(events.slice(4), ['finish', 'finished']);
     assert.equal(locks.owners().size, 0);
+  });
+
+  it('reads again after settleMs when no wake-up follows a partial batch, so sent rows are deleted', async () => {
+    const locks = createMemoryLocks();
+    const { relay, events, release } = scriptedRelay(locks, [4], 25);
+    await relay.start();
+    await until(() => events.length === 2);
+    assert.deepEqual(events, ['batch:4', 'batch:0']);
+    await sleep(60);
+    assert.equal(events.length, 2, 'then it sleeps for the poll interval');
+    const stopped = relay.stop();
+    await until(() => events.length === 3);
+    release();
+    await stopped;
+    assert.deepEqual(events, ['batch:4', 'batch:0', 'finish', 'finished']);
+  });
+
+  it('with settleMs 0 reads again at once after a partial batch', async () => {
+    const locks = createMemoryLocks();
+    const { relay, events, release } = scriptedRelay(locks, [5, 3], 0);
+    await relay.start();
+    await until(() => events.length === 3);
+    assert.deepEqual(events, ['batch:5', 'batch:3', 'batch:0']);
+    const stopped = relay.stop();
+    await until(() => events.length === 4);
+    release();
+    await stopped;
   });
 });

@@ -8,9 +8,13 @@ export type PartitionWorkerOptions = Readonly<{
   batchSize: number;
   pollIntervalMs: number;
   /**
+   * After a partial batch, how long the worker waits for the next wake-up before it reads
+   * again; 0 reads again at once. See `step`.
+   */
+  settleMs: number;
+  /**
    * Publishes one batch and returns the rows it handled. A batch's rows are deleted by
-   * the partition's next batch, so the worker comes back at once after any batch and
-   * sleeps only once a read found nothing.
+   * the partition's next read.
    */
   runBatch: (partition: number, limit: number) => Promise<number>;
   /** Run once the loop has ended, before `done` resolves: deletes what the last batch sent. */
@@ -50,8 +54,13 @@ export function startPartitionWorker(options: PartitionWorkerOptions): Partition
     try {
       const handled = await options.runBatch(partition, batchSize);
       failures = 0;
-      // after a batch, the next read is also its delete: loop at once
-      if (handled === 0 && active()) await wakeUp.wait(options.pollIntervalMs);
+      if (!active()) return;
+      if (handled === 0) await wakeUp.wait(options.pollIntervalMs);
+      // A partial batch took everything queued, so all the next read has to do at once is
+      // delete what it sent. Under load the next append's NOTIFY comes within
+      // milliseconds, and waiting for it lets one read both delete and fetch, instead of a
+      // read that only deletes followed by one that only fetches. A full batch loops at once.
+      else if (handled < batchSize) await wakeUp.wait(options.settleMs);
     } catch (e) {
       if (e instanceof LockLostError || !options.owns()) return;
       failures += 1;

@@ -98,6 +98,7 @@ export async function startInProcessRelay(settings: RelaySettings): Promise<InPr
     topicPrefix: settings.topicPrefix,
     batchSize: settings.batchSize ?? 100,
     pollIntervalMs: settings.pollIntervalMs ?? 1_000,
+    settleMs: 100,
     lockIntervalMs: settings.lockIntervalMs ?? 1_000,
     depthSampleMs: 200,
   });
