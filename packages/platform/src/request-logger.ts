@@ -72,6 +72,16 @@ class RequestLogger implements FastifyBaseLogger {
   }
 }
 
+/** The lines a lazily made child writes: what code outside Fastify logs through. */
+export type LineLogger = Pick<FastifyBaseLogger, 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'>;
+
+/**
+ * A child of `parent` with `bindings`, made the first time it writes a line at a level
+ * that is on: for work that usually goes through without a line (a saga command that is
+ * accepted), so that it does not pay for serialising bindings it never writes.
+ */
+export const lazyChild = (parent: Logger, bindings: Bindings): LineLogger => new RequestLogger(parent, bindings, {}, parent);
+
 const isPino = (logger: FastifyBaseLogger): logger is FastifyBaseLogger & Logger => typeof (logger as Partial<Logger>).isLevelEnabled === 'function';
 
 /**

@@ -1,4 +1,5 @@
 import type { Logger, Pool } from '@orderflow/platform';
+import { lazyChild, type LineLogger } from '@orderflow/platform/request-logger';
 import { claimDueCommands, makePendingDue, scheduleRetry, type ClaimedCommand } from '../adapters/postgres/command-outbox.js';
 import type { SagaHandler } from '../order-saga/order-saga.handler.js';
 import type { SagaMetrics } from '../saga-metrics.js';
@@ -93,7 +94,7 @@ export function createCommandDispatcher(deps: DispatcherDeps) {
   async function send(claimed: ClaimedCommand): Promise<void> {
     const { command } = claimed;
     const attempt = claimed.attempts + 1;
-    const log = logger.child({ commandId: command.commandId, commandType: command.type, sagaId: claimed.sagaId, correlationId: command.correlationId });
+    const log = lazyChild(logger, { commandId: command.commandId, commandType: command.type, sagaId: claimed.sagaId, correlationId: command.correlationId });
     const started = performance.now();
     let error: unknown = null;
     try {
@@ -111,12 +112,13 @@ export function createCommandDispatcher(deps: DispatcherDeps) {
     }
   }
 
-  async function record(claimed: ClaimedCommand, attempt: number, error: unknown, log: Logger, ms: number) {
+  async function record(claimed: ClaimedCommand, attempt: number, error: unknown, log: LineLogger, ms: number) {
     const { command } = claimed;
     if (error === null) {
       await deps.handler.handleCommandResult(claimed, { ok: true, attempts: attempt }, clock());
       deps.metrics?.commandSent(command.type, 'sent');
-      log.info({ event: 'saga.command_sent', attempt, ms }, 'command accepted');
+      // debug: four a saga; failures and retries below stay at warn
+      log.debug({ event: 'saga.command_sent', attempt, ms }, 'command accepted');
       return;
     }
     const failure = classifyFailure(error);
