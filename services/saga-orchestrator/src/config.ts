@@ -26,6 +26,11 @@ export const configSpec = z
     // partitions whose batches are taken at once; they share one transaction, so this
     // costs no connections: enough to take every partition's batch of a fetch round
     SAGA_CONSUMER_CONCURRENCY: count(32, 1, 256),
+    // a fetch is answered once this much is waiting or SAGA_FETCH_MAX_WAIT_MS has passed:
+    // under load the orchestrator takes events in fewer, larger batches (fewer transactions,
+    // fetches and wake-ups per saga), at the price of at most that wait per event
+    SAGA_FETCH_MIN_BYTES: count(16_384, 1, 10_485_760),
+    SAGA_FETCH_MAX_WAIT_MS: ms(25, 1, 10_000),
     COMMAND_GRPC_URL: hostPort(),
     // a step without an answer for this long fails and the saga compensates
     SAGA_STEP_TIMEOUT_MS: ms(30_000, 100),

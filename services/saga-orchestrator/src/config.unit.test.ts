@@ -24,6 +24,8 @@ describe('saga orchestrator config', () => {
     assert.equal(config.SAGA_RESTART_GRACE_MS, 10_000);
     assert.equal(config.SAGA_DEADLINE_MAX_DEFER_MS, 30_000);
     assert.equal(config.SAGA_CONSUMER_CONCURRENCY, 32);
+    assert.equal(config.SAGA_FETCH_MIN_BYTES, 16_384);
+    assert.equal(config.SAGA_FETCH_MAX_WAIT_MS, 25);
   });
   it('takes overrides from the environment', () => {
     const config = loadConfig('saga-orchestrator', configSpec, { ...required, SAGA_STEP_TIMEOUT_MS: '1500', SAGA_RETRY_BUDGET: '2' });

@@ -24,6 +24,8 @@ export type OrchestratorConfig = Pick<
   | 'KAFKA_SESSION_TIMEOUT_MS'
   | 'KAFKA_HEARTBEAT_INTERVAL_MS'
   | 'SAGA_CONSUMER_CONCURRENCY'
+  | 'SAGA_FETCH_MIN_BYTES'
+  | 'SAGA_FETCH_MAX_WAIT_MS'
   | 'SAGA_STEP_TIMEOUT_MS'
   | 'SAGA_RETRY_BUDGET'
   | 'SAGA_BACKOFF_BASE_MS'
@@ -137,6 +139,7 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchest
     producer,
     maxAttempts: config.SAGA_MESSAGE_MAX_ATTEMPTS,
     partitionsConsumedConcurrently: config.SAGA_CONSUMER_CONCURRENCY,
+    fetch: { minBytes: config.SAGA_FETCH_MIN_BYTES, maxWaitMs: config.SAGA_FETCH_MAX_WAIT_MS },
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
     onJoined: deadlines.joined,
