@@ -17,7 +17,7 @@ const url = config.DATABASE_URL;
 const C = config.BENCH_SAGA_CONCURRENCY;
 const ROUNDS = config.BENCH_ROUNDS;
 const PER_ROUND = Math.ceil(config.BENCH_SAGA_ORDERS / ROUNDS);
-const WARMUP = Math.min(PER_ROUND, Math.max(2 * C, 50));
+const WARMUP = config.BENCH_SAGA_WARMUP_ORDERS;
 const PRODUCTS = Array.from({ length: 8 }, (_, i) => `bench-sku-${i}`);
 const TX_PER_SAGA = rawSagaTransactions('probe').length;
 const RAW_POOL_MAX = 20;

@@ -20,6 +20,13 @@ export const sagaBenchConfigSpec = benchConfigSpec.extend({
    * clients, on at most 20 connections.
    */
   BENCH_SAGA_CONCURRENCY: count(32, 1, 512),
+  /**
+   * Sagas each contender runs before the measured rounds. The system starts cold: three
+   * Node processes and the broker's JVM compile their hot paths as they go, and in
+   * consecutive blocks of 600 sagas the first ran at about 100 sagas/s where the next
+   * ones ran at 115-135. The reference, one client process, is warm within a few dozen.
+   */
+  BENCH_SAGA_WARMUP_ORDERS: count(800, 0, 1_000_000),
 });
 
 export type SagaBenchConfig = z.infer<typeof sagaBenchConfigSpec>;
