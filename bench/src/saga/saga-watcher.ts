@@ -6,8 +6,9 @@ export type SagaEnd = Readonly<{ status: string; endedAt: Date }>;
 /**
  * Tells when sagas end by reading the orchestrator's table: one query per interval for
  * every saga awaited, however many, probing the (saga type, order id) key: the watcher
- * shares the machine with the system it measures, so it must stay cheap. `endedAt` is the saga row's own change time, so a
- * completion time does not include the polling interval.
+ * shares the machine with the system it measures, so it must stay cheap. `endedAt` is
+ * the saga row's own change time, so a completion time does not include the polling
+ * interval.
  */
 export function createSagaWatcher(pool: pg.Pool, intervalMs = 20) {
   const waiting = new Map<string, { resolve: (end: SagaEnd) => void; reject: (e: unknown) => void }>();

@@ -14,7 +14,6 @@ export type GroupCommitOptions = Readonly<{
   maxBatch: number;
 }>;
 
-
 /** What one item of a group came to: its own value or its own error. */
 export type Settled<O> = Readonly<{ ok: true; value: O }> | Readonly<{ ok: false; error: unknown }>;
 

@@ -18,3 +18,4 @@ export * from './offset-committer.js';
 export * from './retention-job.js';
 export * from './coalescer.js';
 export * from './group-commit.js';
+export * from './keyed-lanes.js';

@@ -1,3 +1,4 @@
+import { createKeyedLanes } from '@orderflow/platform';
 import type { AggregatedStream } from '@orderflow/event-store';
 
 /**
@@ -13,23 +14,7 @@ import type { AggregatedStream } from '@orderflow/event-store';
  */
 export function createKnownStreams(capacity = 10_000) {
   const streams = new Map<string, AggregatedStream<unknown>>();
-  const tails = new Map<string, Promise<void>>();
-
-  /** Queues behind the work already holding the stream; the returned function lets the next one in. */
-  function enqueue(streamId: string): Readonly<{ turn: Promise<void>; release: () => void }> {
-    const before = tails.get(streamId) ?? Promise.resolve();
-    let release: () => void = () => undefined;
-    const mine = new Promise<void>((resolve) => (release = resolve));
-    const tail = before.then(() => mine);
-    tails.set(streamId, tail);
-    return {
-      turn: before,
-      release: () => {
-        release();
-        if (tails.get(streamId) === tail) tails.delete(streamId);
-      },
-    };
-  }
+  const lanes = createKeyedLanes();
 
   return {
     get: <S>(streamId: string): AggregatedStream<S> | undefined => streams.get(streamId) as AggregatedStream<S> | undefined,
@@ -45,16 +30,7 @@ export function createKnownStreams(capacity = 10_000) {
       streams.delete(streamId);
     },
     /** Runs `work` once no other exclusive work of this process holds any of these streams. */
-    async exclusive<T>(streamIds: readonly string[], work: () => Promise<T>): Promise<T> {
-      // every stream is queued for at once, so work waits only on work queued before it: no cycle
-      const places = [...new Set(streamIds)].map(enqueue);
-      try {
-        await Promise.all(places.map((p) => p.turn));
-        return await work();
-      } finally {
-        places.forEach((p) => p.release());
-      }
-    },
+    exclusive: <T>(streamIds: readonly string[], work: () => Promise<T>): Promise<T> => lanes.run(streamIds, work),
   };
 }
 

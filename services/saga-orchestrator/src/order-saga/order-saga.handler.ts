@@ -1,4 +1,4 @@
-import { createCoalescer, inTransaction, type Pool, type PoolClient } from '@orderflow/platform';
+import { createCoalescer, createKeyedLanes, inTransaction, type Pool, type PoolClient } from '@orderflow/platform';
 import { clearDeadline, lockDueDeadline, lockSaga, type StoredSaga, type TraceContext } from '../adapters/postgres/saga-store.js';
 import {
   lockSagasAndMarkEvents,
@@ -11,7 +11,6 @@ import {
 import { finishCommand, finishCommands, readPendingCommand, type CommandEnd } from '../adapters/postgres/command-outbox.js';
 import type { OrderSagaDecider } from './order-saga.decide.js';
 import { createSagaCache } from './saga-cache.js';
-import { createSagaLanes } from './saga-lanes.js';
 import { isActiveSaga, orderSagaType, type ActiveOrderSaga, type CommandFailure, type OrderSagaState, type SagaEvent, type SagaInput } from './order-saga.types.js';
 
 /** A committed change of one saga: what it was, what happened, what it is now, what to send. */
@@ -118,8 +117,11 @@ export function createSagaHandler(deps: SagaHandlerDeps) {
   const remember = (stored: StoredSaga | null | undefined) => {
     if (stored) cache.put(stored);
   };
-  // decisions from those states, one at a time per saga (by order id): see saga-lanes.ts
-  const lanes = createSagaLanes();
+  // Decisions from those states, one at a time per saga (by order id). Without it, a
+  // command's answer and an event for one saga arriving together (ConfirmOrder's success
+  // and OrderConfirmed) both decide from the same known state: one loses its guarded write
+  // and is decided again under locks. In a lane the second starts from what the first wrote.
+  const lanes = createKeyedLanes();
   // most answers only end their command's row: the answers arriving together share one statement
   const endCommand = createCoalescer((ends: readonly CommandEnd[]) => finishCommands(pool, ends));
 
@@ -245,9 +247,10 @@ export function createSagaHandler(deps: SagaHandlerDeps) {
      * success the saga did not await when it issued the command only ends the command row,
      * in one statement shared with the other answers arriving meanwhile. That holds because
      * a saga waits on one command at a time, never waits again on one it stopped waiting
-     * for, and does not change its mind about a command while it waits on it. A command claimed by polling comes without that knowledge: its
-     * saga is read first, unlocked, which is as safe, since that state is at least as new as
-     * the command's row. An answer that matters is decided again under the saga's lock.
+     * for, and does not change its mind about a command while it waits on it. A command
+     * claimed by polling comes without that knowledge: its saga is read first, unlocked,
+     * which is as safe, since that state is at least as new as the command's row. An
+     * answer that matters is decided again under the saga's lock.
      */
     async handleCommandResult(
       command: Readonly<{ sagaId: string; commandId: string; awaited?: boolean }>,

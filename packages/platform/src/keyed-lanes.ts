@@ -1,16 +1,14 @@
 /**
- * Runs this process's decisions one at a time per saga, in the order they were asked for,
- * and decisions on other sagas alongside. Without it, a command's answer and an event for
- * the same saga arriving together (ConfirmOrder's success and OrderConfirmed) both decide
- * from the same known state: one loses its guarded write and is decided again under
- * locks, a failed statement and four more round trips. In a lane, the second one starts
- * from the state the first one wrote.
+ * Runs work one piece at a time per key, in the order it was asked for, and work on other
+ * keys alongside: within one process, work on the same aggregate (a saga, a stream) then
+ * starts from what the previous piece left instead of racing it. The saga orchestrator
+ * runs its decisions per saga this way, the command service its commands per stream.
  *
  * A piece of work takes all its keys at once, when it is asked for, so it only ever waits
  * on work asked for before it: no cycle, whatever the key sets. Work must not ask for a
- * lane of its own keys (it would wait on itself).
+ * lane of its own keys (it would wait on itself). A piece that fails still lets the next in.
  */
-export function createSagaLanes() {
+export function createKeyedLanes() {
   // per key, the end of the last piece of work asked for on it
   const tails = new Map<string, Promise<void>>();
 
@@ -40,4 +38,4 @@ export function createSagaLanes() {
   };
 }
 
-export type SagaLanes = ReturnType<typeof createSagaLanes>;
+export type KeyedLanes = ReturnType<typeof createKeyedLanes>;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createSagaLanes } from './saga-lanes.js';
+import { createKeyedLanes } from './keyed-lanes.js';
 
 /** A piece of work that records when it runs and ends only when told to. */
 function gate(log: string[], name: string) {
@@ -19,9 +19,9 @@ function gate(log: string[], name: string) {
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-describe('saga lanes', () => {
+describe('keyed lanes', () => {
   it('runs work on the same saga one at a time, in the order it was asked for', async () => {
-    const lanes = createSagaLanes();
+    const lanes = createKeyedLanes();
     const log: string[] = [];
     const [a, b, c] = [gate(log, 'a'), gate(log, 'b'), gate(log, 'c')];
     const runs = [lanes.run(['o-1'], a.work), lanes.run(['o-1'], b.work), lanes.run(['o-1'], c.work)];
@@ -39,7 +39,7 @@ describe('saga lanes', () => {
   });
 
   it('runs work on other sagas alongside', async () => {
-    const lanes = createSagaLanes();
+    const lanes = createKeyedLanes();
     const log: string[] = [];
     const [a, b] = [gate(log, 'a'), gate(log, 'b')];
     const runs = [lanes.run(['o-1'], a.work), lanes.run(['o-2'], b.work)];
@@ -51,7 +51,7 @@ describe('saga lanes', () => {
   });
 
   it('waits for every earlier holder of any of its sagas, and never deadlocks on overlapping sets', async () => {
-    const lanes = createSagaLanes();
+    const lanes = createKeyedLanes();
     const log: string[] = [];
     const [a, b, c] = [gate(log, 'a'), gate(log, 'b'), gate(log, 'c')];
     const runs = [lanes.run(['o-1', 'o-2'], a.work), lanes.run(['o-2', 'o-1'], b.work), lanes.run(['o-3', 'o-1'], c.work)];
@@ -68,7 +68,7 @@ describe('saga lanes', () => {
   });
 
   it('frees the lane when the work fails, and passes the failure on', async () => {
-    const lanes = createSagaLanes();
+    const lanes = createKeyedLanes();
     await assert.rejects(
       lanes.run(['o-1'], async () => {
         throw new Error('write failed');
@@ -80,7 +80,7 @@ describe('saga lanes', () => {
   });
 
   it('takes a saga named twice once', async () => {
-    const lanes = createSagaLanes();
+    const lanes = createKeyedLanes();
     assert.equal(await lanes.run(['o-1', 'o-1'], async () => 'once'), 'once');
     assert.equal(lanes.busy, 0);
   });
